@@ -164,7 +164,11 @@ impl BookingPolicy {
             out.push(Refusal::VisitorBanned);
         }
         match ctx.link {
-            Some(l) if l.status == LinkStatus::Approved && l.inmate_id == ctx.inmate.id => {
+            Some(l)
+                if l.status == LinkStatus::Approved
+                    && l.inmate_id == ctx.inmate.id
+                    && l.visitor_id == ctx.visitor.id =>
+            {
                 if ctx.inmate.status == InmateStatus::Tahanan && !l.permit_covers(date) {
                     out.push(Refusal::PermitMissing);
                 }

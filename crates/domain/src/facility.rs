@@ -25,7 +25,11 @@ impl FacilityCode {
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
             && !s.ends_with('-')
             && !s.contains("--");
-        if ok { Ok(Self(s)) } else { Err(FacilityCodeError) }
+        if ok {
+            Ok(Self(s))
+        } else {
+            Err(FacilityCodeError)
+        }
     }
 
     /// The code as text.
@@ -162,7 +166,8 @@ pub const INDONESIAN_TIME_ZONES: &[&str] = &["Asia/Jakarta", "Asia/Makassar", "A
 /// The abbreviation families read for a zone: WIB, WITA or WIT.
 pub fn zone_abbreviation(time_zone: &str) -> &'static str {
     match time_zone {
-        "Asia/Makassar" => "WITA",
+        // Asia/Ujung_Pandang is the old IANA name of Asia/Makassar, still an alias.
+        "Asia/Makassar" | "Asia/Ujung_Pandang" => "WITA",
         "Asia/Jayapura" => "WIT",
         _ => "WIB",
     }

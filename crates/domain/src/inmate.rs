@@ -15,7 +15,11 @@ pub struct RegNumber(String);
 impl RegNumber {
     /// Parses a registration number: 1–40 characters of letters, digits, spaces and `./-`.
     pub fn parse(s: &str) -> Result<Self, TextError> {
-        let folded = s.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase();
+        let folded = s
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_uppercase();
         if folded.is_empty() {
             return Err(TextError::Empty);
         }
@@ -111,6 +115,7 @@ pub struct Inmate {
 impl Inmate {
     /// Whether visits are suspended on the given local date.
     pub fn suspended_on(&self, date: jiff::civil::Date) -> bool {
-        self.visits_suspended_until.is_some_and(|until| date < until)
+        self.visits_suspended_until
+            .is_some_and(|until| date < until)
     }
 }

@@ -27,3 +27,7 @@ pub use schedule::{Booth, ExcludedDate, ExtraSession, SessionTemplate, Slot, Vis
 pub use text::{PersonName, TextError};
 pub use visit::{Actor, Outcome, Visit, VisitAction, VisitStatus};
 pub use visitor::{LinkStatus, Relationship, Visitor, VisitorLink};
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests;

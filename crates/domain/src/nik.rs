@@ -6,6 +6,8 @@
 
 use jiff::civil::Date;
 
+use crate::text::is_invisible;
+
 /// A person's sex as encoded in the NIK.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -45,8 +47,8 @@ pub enum NikError {
 /// Province codes issued by Kemendagri (38 provinces; 91–96 for the Papua provinces, where old
 /// 92xx NIKs stay valid after the 2022 splits).
 const PROVINCES: &[u8] = &[
-    11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 31, 32, 33, 34, 35, 36, 51, 52, 53, 61, 62, 63, 64,
-    65, 71, 72, 73, 74, 75, 76, 81, 82, 91, 92, 93, 94, 95, 96,
+    11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 31, 32, 33, 34, 35, 36, 51, 52, 53, 61, 62, 63, 64, 65,
+    71, 72, 73, 74, 75, 76, 81, 82, 91, 92, 93, 94, 95, 96,
 ];
 
 /// A well-formed NIK. `Display` and `Debug` show it masked (`3171********0001`): a NIK is
@@ -60,12 +62,13 @@ pub struct Nik {
 }
 
 impl Nik {
-    /// Parses a NIK. Spaces, dots and dashes between digits are ignored. `today` decides the
+    /// Parses a NIK. Spaces, dots, dashes and invisible formatting characters (zero-width
+    /// spaces, bidirectional marks) between digits are ignored. `today` decides the
     /// century of the two-digit birth year: 20YY unless that is after `today`, else 19YY.
     pub fn parse(input: &str, today: Date) -> Result<Nik, NikError> {
         let cleaned: Vec<char> = input
             .chars()
-            .filter(|c| !c.is_whitespace() && *c != '.' && *c != '-')
+            .filter(|c| !c.is_whitespace() && !is_invisible(*c) && *c != '.' && *c != '-')
             .collect();
         if cleaned.iter().any(|c| !c.is_ascii_digit()) {
             return Err(NikError::NotDigits);
@@ -92,13 +95,14 @@ impl Nik {
         let month = two(8);
         let yy = i16::from(two(10));
         let birth_date = {
-            let recent = Date::new(2000 + yy, month as i8, day as i8)
-                .map_err(|_| NikError::BirthDate);
+            let recent =
+                Date::new(2000 + yy, month as i8, day as i8).map_err(|_| NikError::BirthDate);
             match recent {
                 Ok(d) if d <= today => d,
                 // 20YY would lie in the future (or not exist, as 29 Feb): 19YY.
-                _ => Date::new(1900 + yy, month as i8, day as i8)
-                    .map_err(|_| NikError::BirthDate)?,
+                _ => {
+                    Date::new(1900 + yy, month as i8, day as i8).map_err(|_| NikError::BirthDate)?
+                }
             }
         };
         if birth_date > today {

@@ -2,6 +2,8 @@
 
 use phonenumber::country::Id as Country;
 
+use crate::text::is_invisible;
+
 /// Why a phone number was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum PhoneError {
@@ -15,7 +17,8 @@ pub enum PhoneError {
 }
 
 /// An Indonesian mobile number in E.164 form (`+628…`). Every form families write (`08…`,
-/// `628…`, `+62 8…`, `+62 08…`, `0062…`, with spaces, dots or dashes) parses to the same value.
+/// `628…`, `+62 8…`, `+62 08…`, `0062…`, with spaces, dots, dashes, brackets or invisible
+/// formatting characters) parses to the same value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PhoneNumber(String);
 
@@ -24,7 +27,9 @@ impl PhoneNumber {
     pub fn parse(input: &str) -> Result<PhoneNumber, PhoneError> {
         let mut s: String = input
             .chars()
-            .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '.' | '(' | ')'))
+            .filter(|c| {
+                !c.is_whitespace() && !is_invisible(*c) && !matches!(c, '-' | '.' | '(' | ')')
+            })
             .collect();
         if s.is_empty() || s.len() > 20 {
             return Err(PhoneError::Invalid);
@@ -43,8 +48,7 @@ impl PhoneNumber {
         if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit()) {
             return Err(PhoneError::Invalid);
         }
-        let parsed =
-            phonenumber::parse(Some(Country::ID), &s).map_err(|_| PhoneError::Invalid)?;
+        let parsed = phonenumber::parse(Some(Country::ID), &s).map_err(|_| PhoneError::Invalid)?;
         if parsed.code().value() != 62 {
             return Err(PhoneError::NotMobile);
         }

@@ -214,6 +214,11 @@ fn cut(tz: &TimeZone, date: Date, session: Session, out: &mut Vec<Slot>) {
         capacity,
         kind,
     } = session;
+    if slot_minutes == 0 {
+        // A zero step would never reach `end`. Stored sessions are validated; this guards a
+        // bad row from hanging the server.
+        return;
+    }
     let step = i64::from(slot_minutes).minutes();
     let mut t = date.to_datetime(start);
     let end_dt = date.to_datetime(end);
@@ -237,7 +242,7 @@ fn cut(tz: &TimeZone, date: Date, session: Session, out: &mut Vec<Slot>) {
 /// Derives the slots of the local dates `from..=to` from templates, extra sessions and
 /// excluded dates, in the facility's zone. Slots with the same start, end and kind (from
 /// several templates) are merged by adding their capacities. The result is sorted by start,
-/// then kind.
+/// then end, then kind.
 pub fn derive_slots(
     tz: &TimeZone,
     templates: &[SessionTemplate],
@@ -276,7 +281,7 @@ pub fn derive_slots(
             Err(_) => break,
         }
     }
-    out.sort_by(|a, b| (a.start, a.end, a.kind).cmp(&(b.start, b.end, b.kind)));
+    out.sort_by_key(|s| (s.start, s.end, s.kind));
     let mut merged: Vec<Slot> = Vec::with_capacity(out.len());
     for s in out {
         match merged.last_mut() {

@@ -17,7 +17,8 @@ pub enum TextError {
 }
 
 /// A person's name as they write it: trimmed, inner white space folded, 1–100 characters,
-/// no control characters and none of `<>{}[]\\/;` (names are shown on staff screens).
+/// no control characters, no bidirectional overrides (which make a name read as another) and
+/// none of `<>{}[]\\/;` (names are shown on staff screens).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct PersonName(String);
@@ -37,7 +38,7 @@ impl PersonName {
         }
         if folded
             .chars()
-            .any(|c| c.is_control() || "<>{}[]\\/;".contains(c))
+            .any(|c| c.is_control() || is_bidi_control(c) || "<>{}[]\\/;".contains(c))
         {
             return Err(TextError::InvalidCharacters);
         }
@@ -70,7 +71,7 @@ impl std::fmt::Display for PersonName {
 }
 
 /// Trims a free-text reason and checks its length (1–500 characters, no control characters
-/// other than newlines).
+/// other than newlines, no bidirectional overrides).
 pub fn parse_reason(s: &str) -> Result<String, TextError> {
     let t = s.trim();
     if t.is_empty() {
@@ -79,8 +80,31 @@ pub fn parse_reason(s: &str) -> Result<String, TextError> {
     if t.chars().count() > 500 {
         return Err(TextError::TooLong);
     }
-    if t.chars().any(|c| c.is_control() && c != '\n') {
+    if t.chars()
+        .any(|c| (c.is_control() && c != '\n') || is_bidi_control(c))
+    {
         return Err(TextError::InvalidCharacters);
     }
     Ok(t.to_string())
+}
+
+/// Invisible formatting characters that phones and chat apps put into copied numbers: zero-width
+/// spaces and joiners, the word joiner, the byte-order mark, and the bidirectional marks
+/// (contacts apps wrap numbers in U+202A…U+202C). None of them is white space for Rust.
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
+/// Bidirectional embeddings, overrides and isolates: they reorder what a screen shows, so a
+/// name or reason could read as something else ("Trojan Source").
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }

@@ -15,6 +15,9 @@ use crate::schedule::VisitKind;
 ///     ▼          ▼   ╲        ▼
 ///  rejected  cancelled ╲─▶ no_show / refused
 /// ```
+///
+/// A visit may also be cancelled while requested (the family withdraws, the request expires)
+/// or checked in (the call has not begun yet).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum VisitStatus {
@@ -183,11 +186,14 @@ impl VisitStatus {
             (S::Requested, A::Reject) => S::Rejected,
             (S::Requested | S::Booked | S::CheckedIn, A::Cancel) => S::Cancelled,
             (S::Booked, A::CheckIn) => S::CheckedIn,
-            (S::Booked | S::CheckedIn, A::Start) => S::InCall,
-            (S::InCall | S::CheckedIn, A::Record(Outcome::Completed)) => S::Completed,
+            // A call starts only after the visitor's identity was checked with the code
+            // (PP 32/1999 art. 30–31: every visit is registered and the visitor identified).
+            (S::CheckedIn, A::Start) => S::InCall,
+            // Completed and terminated describe a call: only a running call ends that way.
+            (S::InCall, A::Record(Outcome::Completed)) => S::Completed,
+            (S::InCall, A::Record(Outcome::Terminated)) => S::Terminated,
             (S::Booked | S::CheckedIn, A::Record(Outcome::NoShow)) => S::NoShow,
             (S::Booked | S::CheckedIn, A::Record(Outcome::Refused)) => S::Refused,
-            (S::CheckedIn | S::InCall, A::Record(Outcome::Terminated)) => S::Terminated,
             _ => return Err(TransitionError { from: self, action }),
         };
         Ok(next)

@@ -52,6 +52,8 @@ pub use inmates::{ImportReport, InmateRow, InmateSearch, NewInmate};
 pub use schedule::{NewExtraSession, NewTemplate, SlotView};
 pub use visitors::{LinkDecision, LinkFilter, NewLink, NewVisitor};
 pub use visits::{BookingRequest, Channel, VisitEventRow, VisitView};
+/// The database driver's error, for callers that tell "unavailable" from "failed".
+pub use sqlx::Error as SqlxError;
 
 /// Result of a storage call.
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;

@@ -223,6 +223,19 @@ impl Db {
         })
     }
 
+    /// The facilities whose inmates a visitor is linked to (in any status).
+    pub async fn visitor_facilities(&self, id: VisitorId) -> Result<Vec<FacilityId>> {
+        on_pool!(self, |p| {
+            let ids: Vec<i64> = sqlx::query_scalar(
+                "SELECT DISTINCT i.facility_id FROM visitor_links l JOIN inmates i ON i.id = l.inmate_id WHERE l.visitor_id = $1",
+            )
+            .bind(id.0)
+            .fetch_all(p)
+            .await?;
+            Ok(ids.into_iter().map(FacilityId).collect())
+        })
+    }
+
     /// A visitor by NIK (exact match through the keyed hash).
     pub async fn visitor_by_nik(&self, nik: &Nik) -> Result<Option<Visitor>> {
         let hash = self.nik_hash(nik);

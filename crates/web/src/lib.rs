@@ -1,1 +1,160 @@
+//! Jenguk's HTTP layer: the staff JSON API (`/api/v1`, documented at `/api/openapi.json`),
+//! server-rendered pages, health and metrics.
+//!
+//! Architecture invariant: no panic message, stack trace or SQL reaches a client. Every error
+//! response is JSON `{"error": code, "message": text}` in the request's language (pages will
+//! render their own error page).
 
+pub mod api;
+pub mod error;
+pub mod extract;
+pub mod i18n;
+pub mod openapi;
+pub mod pages;
+
+use std::net::SocketAddr;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use jenguk_storage::Db;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use utoipa::OpenApi;
+
+use crate::error::ApiError;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    metrics: PrometheusHandle,
+}
+
+impl AppState {
+    /// State over a database.
+    pub fn new(db: Db) -> Self {
+        AppState {
+            db,
+            metrics: metrics_handle(),
+        }
+    }
+}
+
+/// The process-wide Prometheus recorder (installed once, shared by every server in the
+/// process, as in tests).
+fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let builder = PrometheusBuilder::new();
+            let builder = builder
+                .set_buckets(&[
+                    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+                ])
+                .unwrap_or_else(|_| PrometheusBuilder::new());
+            let recorder = builder.build_recorder();
+            let handle = recorder.handle();
+            // Fails only if another recorder is installed; then ours just renders empty.
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::get_home))
+        .route("/healthz", get(get_healthz))
+        .route("/metrics", get(get_metrics))
+        .route("/api/openapi.json", get(get_openapi))
+        .nest("/api/v1", api::routes())
+        .fallback(fallback)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+        .layer(middleware::from_fn(error::translate))
+        .layer(middleware::from_fn(track))
+        .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
+            let e = ApiError::internal(&"handler panicked");
+            let lang = i18n::Lang::Id;
+            (e.status(), axum::Json(e.body(lang))).into_response()
+        }))
+}
+
+/// Counts requests and their latency by route, and sets security headers.
+async fn track(req: Request, next: Next) -> Response {
+    let method = req.method().to_string();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let started = Instant::now();
+    let mut res = next.run(req).await;
+    let status = res.status().as_u16().to_string();
+    metrics::counter!("jenguk_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status).increment(1);
+    metrics::histogram!("jenguk_http_request_seconds", "method" => method, "route" => route)
+        .record(started.elapsed().as_secs_f64());
+    let h = res.headers_mut();
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    res
+}
+
+async fn fallback() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "route_not_found", "error-route-not-found")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "error-method-not-allowed",
+    )
+}
+
+/// `200 {"status":"ok"}` when the database answers, `503` otherwise.
+async fn get_healthz(State(state): State<AppState>) -> Response {
+    match tokio::time::timeout(Duration::from_secs(2), state.db.ping()).await {
+        Ok(Ok(())) => axum::Json(serde_json::json!({ "status": "ok" })).into_response(),
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({ "status": "unavailable", "error": "database_unreachable" })),
+        )
+            .into_response(),
+    }
+}
+
+async fn get_metrics(State(state): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+async fn get_openapi() -> Response {
+    axum::Json(openapi::ApiDoc::openapi()).into_response()
+}
+
+/// Serves the application on a bound listener until `shutdown` resolves, then finishes the
+/// requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
