@@ -1,14 +1,9 @@
 //! `jenguk`: one binary for a facility's box or a national cluster.
 
-mod admin;
-mod bench;
-mod demo;
-mod import;
-mod serve;
-
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
+use jenguk::{DbArgs, ServeArgs, admin, bench, import, serve};
 
 /// Jenguk — virtual visits for Indonesia's detention centres and prisons.
 #[derive(Parser, Debug)]
@@ -16,24 +11,6 @@ use clap::{Args, Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
-}
-
-/// Where the database is.
-#[derive(Args, Debug, Clone)]
-pub struct DbArgs {
-    /// `sqlite://PATH` (created if missing) or `postgres://USER@HOST:PORT/DB`.
-    #[arg(long, env = "JENGUK_DATABASE_URL", default_value = "sqlite://jenguk.db")]
-    pub database: String,
-}
-
-/// How to serve.
-#[derive(Args, Debug, Clone)]
-pub struct ServeArgs {
-    /// Address to listen on (port 0 picks a free port, printed at start).
-    #[arg(long, env = "JENGUK_LISTEN", default_value = "127.0.0.1:8080")]
-    pub listen: String,
-    #[command(flatten)]
-    pub db: DbArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -47,7 +24,11 @@ enum Command {
         #[arg(long, env = "JENGUK_LISTEN", default_value = "127.0.0.1:8080")]
         listen: String,
         /// The demo's database: `sqlite://PATH` or `postgres://…`.
-        #[arg(long, env = "JENGUK_DATABASE_URL", default_value = "sqlite://jenguk-demo.db")]
+        #[arg(
+            long,
+            env = "JENGUK_DATABASE_URL",
+            default_value = "sqlite://jenguk-demo.db"
+        )]
         database: String,
     },
     /// Apply the database migrations and exit.
@@ -95,7 +76,10 @@ fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("jenguk: cannot start the runtime: {e}");
@@ -123,7 +107,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         }
         Command::Migrate(db) => {
             jenguk_storage::Db::connect(&db.database).await?;
-            println!("Database migrated: {}", redact(&db.database));
+            println!("Database migrated: {}", jenguk::redact(&db.database));
         }
         Command::Admin { command } => admin::run(command).await?,
         Command::Import {
@@ -138,18 +122,4 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Bench { command } => bench::run(command).await?,
     }
     Ok(std::process::ExitCode::SUCCESS)
-}
-
-/// A database URL without its password, for printing.
-pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
-            match creds.find(':') {
-                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
-    }
 }

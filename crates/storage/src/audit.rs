@@ -69,9 +69,15 @@ pub(crate) struct Audit<'a> {
 }
 
 /// Writes an audit row inside the caller's transaction.
-pub(crate) async fn write(tx: &mut Tx, who: &AuditEvent, at: Timestamp, a: Audit<'_>) -> Result<()> {
+pub(crate) async fn write(
+    tx: &mut Tx,
+    who: &AuditEvent,
+    at: Timestamp,
+    a: Audit<'_>,
+) -> Result<()> {
     let detail = a.detail.to_string();
-    on_tx!(tx, |c| sqlx::query(
+    on_tx!(tx, |c| {
+        sqlx::query(
         "INSERT INTO audit_events (at, user_id, facility_id, action, target_type, target_id, detail, source)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
     )
@@ -85,7 +91,8 @@ pub(crate) async fn write(tx: &mut Tx, who: &AuditEvent, at: Timestamp, a: Audit
     .bind(who.source.as_deref())
     .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 

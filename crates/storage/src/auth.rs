@@ -1,7 +1,7 @@
 //! Staff accounts, password hashes and API tokens.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use jenguk_domain::{FacilityId, UserId};
 use jiff::{SignedDuration, Timestamp};
@@ -107,7 +107,11 @@ fn check_username(u: &str) -> Result<()> {
     let ok = (3..=40).contains(&u.len())
         && u.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
-    if ok { Ok(()) } else { Err(StorageError::Invalid("username")) }
+    if ok {
+        Ok(())
+    } else {
+        Err(StorageError::Invalid("username"))
+    }
 }
 
 async fn hash_password(password: String) -> Result<String> {
@@ -127,7 +131,11 @@ async fn hash_password(password: String) -> Result<String> {
 async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
-            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -171,7 +179,8 @@ impl Db {
         }
         let hash = hash_password(password.to_string()).await?;
         let mut tx = self.begin().await?;
-        let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+        let id: i64 = on_tx!(tx, |c| {
+            sqlx::query_scalar(
             "INSERT INTO users (username, password_hash, role, facility_id, active, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
         )
         .bind(&username)
@@ -182,7 +191,8 @@ impl Db {
         .bind(secs(now))
         .fetch_one(&mut *c)
         .await
-        .map_err(unique_as("username_taken")))?;
+        .map_err(unique_as("username_taken"))
+        })?;
         audit::write(
             &mut tx,
             who,
@@ -240,7 +250,8 @@ impl Db {
             .checked_add(ttl)
             .map_err(|e| StorageError::Internal(e.to_string()))?;
         let mut tx = self.begin().await?;
-        on_tx!(tx, |c| sqlx::query(
+        on_tx!(tx, |c| {
+            sqlx::query(
             "INSERT INTO api_tokens (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)"
         )
         .bind(token_hash(&token))
@@ -249,7 +260,8 @@ impl Db {
         .bind(secs(expires_at))
         .execute(&mut *c)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         audit::write(
             &mut tx,
             &AuditEvent::staff(u.id, source),
@@ -294,9 +306,10 @@ impl Db {
     /// Staff accounts, by username.
     pub async fn users(&self) -> Result<Vec<StaffUser>> {
         on_pool!(self, |p| {
-            let rows = sqlx::query("SELECT id, username, role, facility_id FROM users ORDER BY username")
-                .fetch_all(p)
-                .await?;
+            let rows =
+                sqlx::query("SELECT id, username, role, facility_id FROM users ORDER BY username")
+                    .fetch_all(p)
+                    .await?;
             rows.iter().map(user).collect()
         })
     }

@@ -1,6 +1,8 @@
 //! Facilities and booths.
 
-use jenguk_domain::{Booth, BoothId, Facility, FacilityCode, FacilityId, FacilityKind, VisitPolicy};
+use jenguk_domain::{
+    Booth, BoothId, Facility, FacilityCode, FacilityId, FacilityKind, VisitPolicy,
+};
 use jiff::Timestamp;
 use serde_json::json;
 
@@ -86,7 +88,9 @@ pub(crate) async fn lock_facility(tx: &mut Tx, code: &FacilityCode) -> Result<Fa
             .bind(code.as_str())
             .fetch_optional(&mut *c)
             .await?;
-        row.map(|r| facility(&r)).transpose()?.ok_or(StorageError::NotFound("facility"))
+        row.map(|r| facility(&r))
+            .transpose()?
+            .ok_or(StorageError::NotFound("facility"))
     })
 }
 
@@ -109,7 +113,8 @@ impl Db {
             return Err(StorageError::Invalid("booking_window"));
         }
         let mut tx = self.begin().await?;
-        let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+        let id: i64 = on_tx!(tx, |c| {
+            sqlx::query_scalar(
             "INSERT INTO facilities (code, name, kind, class, province, time_zone, slot_minutes, min_days_ahead, max_days_ahead, cutoff_minutes, max_visits_per_inmate_per_week, max_visits_per_visitor_per_week, max_people_per_visit, record_family_visits, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id"
         )
@@ -130,7 +135,8 @@ impl Db {
         .bind(secs(now))
         .fetch_one(&mut *c)
         .await
-        .map_err(unique_as("facility_code_taken")))?;
+        .map_err(unique_as("facility_code_taken"))
+        })?;
         audit::write(
             &mut tx,
             who,
@@ -174,7 +180,9 @@ impl Db {
                 .bind(code.as_str())
                 .fetch_optional(p)
                 .await?;
-            row.map(|r| facility(&r)).transpose()?.ok_or(StorageError::NotFound("facility"))
+            row.map(|r| facility(&r))
+                .transpose()?
+                .ok_or(StorageError::NotFound("facility"))
         })
     }
 
@@ -185,7 +193,9 @@ impl Db {
                 .bind(id.0)
                 .fetch_optional(p)
                 .await?;
-            row.map(|r| facility(&r)).transpose()?.ok_or(StorageError::NotFound("facility"))
+            row.map(|r| facility(&r))
+                .transpose()?
+                .ok_or(StorageError::NotFound("facility"))
         })
     }
 

@@ -227,7 +227,8 @@ impl Db {
                         || status != n.status.as_str()
                         || block != n.block =>
                 {
-                    on_tx!(tx, |c| sqlx::query(
+                    on_tx!(tx, |c| {
+                        sqlx::query(
                         "UPDATE inmates SET name = $1, name_search = $2, status = $3, block = $4, updated_at = $5 WHERE id = $6"
                     )
                     .bind(n.name.as_str())
@@ -238,7 +239,8 @@ impl Db {
                     .bind(id)
                     .execute(&mut *c)
                     .await
-                    .map(|r| r.rows_affected()))?;
+                    .map(|r| r.rows_affected())
+                    })?;
                     report.updated += 1;
                 }
                 Some(_) => report.unchanged += 1,
@@ -284,7 +286,8 @@ impl Db {
             }
             None => (None, None),
         };
-        on_tx!(tx, |c| sqlx::query(
+        on_tx!(tx, |c| {
+            sqlx::query(
             "UPDATE inmates SET visits_suspended_until = $1, suspension_reason = $2, updated_at = $3 WHERE id = $4"
         )
         .bind(until_text.as_deref())
@@ -293,7 +296,8 @@ impl Db {
         .bind(id.0)
         .execute(&mut *c)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         audit::write(
             &mut tx,
             who,
@@ -322,7 +326,8 @@ async fn insert_inmate(
     n: &NewInmate,
     now: Timestamp,
 ) -> Result<InmateId> {
-    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+    let id: i64 = on_tx!(tx, |c| {
+        sqlx::query_scalar(
         "INSERT INTO inmates (facility_id, reg_number, name, name_search, status, block, released, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id"
     )
@@ -336,7 +341,8 @@ async fn insert_inmate(
     .bind(secs(now))
     .fetch_one(&mut *c)
     .await
-    .map_err(unique_as("reg_number_taken")))?;
+    .map_err(unique_as("reg_number_taken"))
+    })?;
     on_tx!(tx, |c| sqlx::query(
         "INSERT INTO inmate_reg_history (inmate_id, reg_number, changed_at) VALUES ($1, $2, $3)"
     )

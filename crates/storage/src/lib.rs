@@ -50,10 +50,10 @@ pub use error::StorageError;
 pub use facilities::NewFacility;
 pub use inmates::{ImportReport, InmateRow, InmateSearch, NewInmate};
 pub use schedule::{NewExtraSession, NewTemplate, SlotView};
-pub use visitors::{LinkDecision, LinkFilter, NewLink, NewVisitor};
-pub use visits::{BookingRequest, Channel, VisitEventRow, VisitView};
 /// The database driver's error, for callers that tell "unavailable" from "failed".
 pub use sqlx::Error as SqlxError;
+pub use visitors::{LinkDecision, LinkFilter, NewLink, NewVisitor};
+pub use visits::{BookingRequest, Channel, VisitEventRow, VisitView};
 
 /// Result of a storage call.
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
@@ -220,7 +220,10 @@ impl Db {
 
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<()> {
-        on_pool!(self, |p| sqlx::query("SELECT 1").execute(p).await.map(|r| r.rows_affected()))?;
+        on_pool!(self, |p| sqlx::query("SELECT 1")
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
         Ok(())
     }
 

@@ -25,7 +25,10 @@ pub(crate) async fn run(db: &Db) -> Result<()> {
                         .fetch_optional(&mut *tx)
                         .await?;
                 if done.is_none() {
-                    sqlx::raw_sql(*sql).execute(&mut *tx).await.map(|r| r.rows_affected())?;
+                    sqlx::raw_sql(*sql)
+                        .execute(&mut *tx)
+                        .await
+                        .map(|r| r.rows_affected())?;
                     mark(&mut tx, *version).await?;
                     tracing::info!(version, "applied SQLite migration");
                 }
@@ -51,7 +54,10 @@ pub(crate) async fn run(db: &Db) -> Result<()> {
                         .fetch_optional(&mut *tx)
                         .await?;
                 if done.is_none() {
-                    sqlx::raw_sql(*sql).execute(&mut *tx).await.map(|r| r.rows_affected())?;
+                    sqlx::raw_sql(*sql)
+                        .execute(&mut *tx)
+                        .await
+                        .map(|r| r.rows_affected())?;
                     sqlx::query(
                         "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
                     )
@@ -99,7 +105,10 @@ pub(crate) async fn nik_key(db: &Db) -> Result<[u8; 32]> {
     })?;
     let bytes: Vec<u8> = (0..row.len())
         .step_by(2)
-        .filter_map(|i| row.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .filter_map(|i| {
+            row.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
         .collect();
     bytes
         .try_into()

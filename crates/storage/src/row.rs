@@ -31,7 +31,9 @@ pub(crate) trait RowExt {
     }
 
     fn opt_date(&self, col: &str) -> Result<Option<Date>> {
-        self.opt_string(col)?.map(|s| parse_date(col, &s)).transpose()
+        self.opt_string(col)?
+            .map(|s| parse_date(col, &s))
+            .transpose()
     }
 
     fn time(&self, col: &str) -> Result<Time> {

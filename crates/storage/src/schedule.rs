@@ -221,7 +221,8 @@ impl Db {
         };
         st.validate().map_err(schedule_error)?;
         let mut tx = self.begin().await?;
-        let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+        let id: i64 = on_tx!(tx, |c| {
+            sqlx::query_scalar(
             "INSERT INTO session_templates (facility_id, weekday, start_time, end_time, slot_minutes, capacity, valid_from, valid_to, kind)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"
         )
@@ -235,7 +236,8 @@ impl Db {
         .bind(t.valid_to.map(date_text))
         .bind(t.kind.as_str())
         .fetch_one(&mut *c)
-        .await)?;
+        .await
+        })?;
         st.id = id;
         audit::write(
             &mut tx,
@@ -337,7 +339,8 @@ impl Db {
         };
         es.validate().map_err(schedule_error)?;
         let mut tx = self.begin().await?;
-        let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+        let id: i64 = on_tx!(tx, |c| {
+            sqlx::query_scalar(
             "INSERT INTO extra_sessions (facility_id, date, start_time, end_time, slot_minutes, capacity, kind, reason)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
         )
@@ -350,7 +353,8 @@ impl Db {
         .bind(es.kind.as_str())
         .bind(&es.reason)
         .fetch_one(&mut *c)
-        .await)?;
+        .await
+        })?;
         es.id = id;
         audit::write(
             &mut tx,
@@ -379,20 +383,25 @@ impl Db {
             .tz()
             .map_err(|e| StorageError::Corrupt(format!("time zone: {e}")))?;
         let sched = self.schedule(facility.id, from, to).await?;
-        let slots = derive_slots(&tz, &sched.templates, &sched.extras, &sched.excluded, from, to);
+        let slots = derive_slots(
+            &tz,
+            &sched.templates,
+            &sched.extras,
+            &sched.excluded,
+            from,
+            to,
+        );
         let (Some(first), Some(last)) = (slots.first(), slots.last()) else {
             return Ok(Vec::new());
         };
         let (lo, hi) = (secs(first.start), secs(last.start));
         let counts: Vec<(i64, String, i64)> = on_pool!(self, |p| {
-            let rows = sqlx::query(
-                concat!(
-                    "SELECT start_at, kind, COUNT(*) AS n FROM visits ",
-                    "WHERE facility_id = $1 AND start_at >= $2 AND start_at <= $3 AND status IN ",
-                    active_statuses!(),
-                    " GROUP BY start_at, kind"
-                ),
-            )
+            let rows = sqlx::query(concat!(
+                "SELECT start_at, kind, COUNT(*) AS n FROM visits ",
+                "WHERE facility_id = $1 AND start_at >= $2 AND start_at <= $3 AND status IN ",
+                active_statuses!(),
+                " GROUP BY start_at, kind"
+            ))
             .bind(facility.id.0)
             .bind(lo)
             .bind(hi)

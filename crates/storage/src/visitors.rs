@@ -2,8 +2,8 @@
 
 use hmac::{Hmac, Mac};
 use jenguk_domain::{
-    FacilityId, InmateId, LinkId, LinkStatus, Nik, PersonName, PhoneNumber, Relationship,
-    UserId, Visitor, VisitorId, VisitorLink,
+    FacilityId, InmateId, LinkId, LinkStatus, Nik, PersonName, PhoneNumber, Relationship, UserId,
+    Visitor, VisitorId, VisitorLink,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -166,7 +166,8 @@ impl Db {
     ) -> Result<Visitor> {
         let hash = self.nik_hash(&v.nik);
         let mut tx = self.begin().await?;
-        let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+        let id: i64 = on_tx!(tx, |c| {
+            sqlx::query_scalar(
             "INSERT INTO visitors (name, nik_hash, nik_masked, phone, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id"
         )
         .bind(v.name.as_str())
@@ -185,7 +186,8 @@ impl Db {
                 }
             }
             _ => StorageError::Db(e),
-        }))?;
+        })
+        })?;
         audit::write(
             &mut tx,
             who,
@@ -265,7 +267,12 @@ impl Db {
     }
 
     /// Asks for a visitor to be put on an inmate's list: a pending link.
-    pub async fn create_link(&self, l: &NewLink, who: &AuditEvent, now: Timestamp) -> Result<VisitorLink> {
+    pub async fn create_link(
+        &self,
+        l: &NewLink,
+        who: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<VisitorLink> {
         let permit = clean_permit(&l.permit_number)?;
         let mut tx = self.begin().await?;
         let inmate = crate::inmates::lock_inmate(&mut tx, l.inmate_id).await?;
@@ -273,7 +280,8 @@ impl Db {
             return Err(StorageError::Invalid("inmate_released"));
         }
         lock_visitor(&mut tx, l.visitor_id).await?;
-        let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+        let id: i64 = on_tx!(tx, |c| {
+            sqlx::query_scalar(
             "INSERT INTO visitor_links (visitor_id, inmate_id, relationship, status, permit_number, permit_expires, created_at)
              VALUES ($1, $2, $3, 'pending', $4, $5, $6) RETURNING id"
         )
@@ -285,7 +293,8 @@ impl Db {
         .bind(secs(now))
         .fetch_one(&mut *c)
         .await
-        .map_err(unique_as("link_exists")))?;
+        .map_err(unique_as("link_exists"))
+        })?;
         audit::write(
             &mut tx,
             who,
@@ -397,7 +406,8 @@ impl Db {
                 }
             }
         };
-        on_tx!(tx, |c| sqlx::query(
+        on_tx!(tx, |c| {
+            sqlx::query(
             "UPDATE visitor_links SET status = $1, reason = $2, permit_number = $3, permit_expires = $4, decided_at = $5, decided_by = $6 WHERE id = $7"
         )
         .bind(updated.status.as_str())
@@ -409,7 +419,8 @@ impl Db {
         .bind(id.0)
         .execute(&mut *c)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         audit::write(
             &mut tx,
             who,

@@ -4,8 +4,8 @@ use jenguk_domain::booking::{BookingContext, BookingPolicy};
 use jenguk_domain::schedule::find_slot;
 use jenguk_domain::visit::{Actor, VisitAction};
 use jenguk_domain::{
-    BoothId, FacilityCode, FacilityId, InmateId, Visit, VisitCode, VisitId, VisitKind,
-    VisitStatus, VisitorId,
+    BoothId, FacilityCode, FacilityId, InmateId, Visit, VisitCode, VisitId, VisitKind, VisitStatus,
+    VisitorId,
 };
 use jiff::Timestamp;
 use serde_json::json;
@@ -158,7 +158,8 @@ async fn record_event(
     reason: Option<&str>,
 ) -> Result<()> {
     let (atype, aid) = actor_parts(actor);
-    on_tx!(tx, |c| sqlx::query(
+    on_tx!(tx, |c| {
+        sqlx::query(
         "INSERT INTO visit_events (visit_id, at, from_status, to_status, actor_type, actor_id, reason)
          VALUES ($1, $2, $3, $4, $5, $6, $7)"
     )
@@ -171,7 +172,8 @@ async fn record_event(
     .bind(reason)
     .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 
@@ -207,7 +209,8 @@ impl Db {
         let (mut slot_booked, mut inmate_overlapping, mut visitor_overlapping) = (0, 0, 0);
         let (mut inmate_week, mut visitor_week) = (0, 0);
         if let Some(s) = &slot {
-            let n: i64 = on_tx!(tx, |c| sqlx::query_scalar(concat!(
+            let n: i64 = on_tx!(tx, |c| {
+                sqlx::query_scalar(concat!(
                 "SELECT COUNT(*) FROM visits WHERE facility_id = $1 AND start_at = $2 AND kind = $3 AND status IN ",
                 active_statuses!()
             ))
@@ -215,7 +218,8 @@ impl Db {
             .bind(secs(s.start))
             .bind(s.kind.as_str())
             .fetch_one(&mut *c)
-            .await)?;
+            .await
+            })?;
             slot_booked = u32::try_from(n).unwrap_or(u32::MAX);
             let overlap = concat!(
                 "SELECT COUNT(*) FROM visits WHERE inmate_id = $1 AND start_at < $3 AND end_at > $2 AND status IN ",
@@ -280,7 +284,9 @@ impl Db {
         };
         BookingPolicy::check(&ctx).map_err(StorageError::Refused)?;
         let Some(slot) = slot else {
-            return Err(StorageError::Refused(vec![jenguk_domain::Refusal::NoSuchSlot]));
+            return Err(StorageError::Refused(vec![
+                jenguk_domain::Refusal::NoSuchSlot,
+            ]));
         };
 
         // 40 random bits: a collision is rare; the unique index catches it and we draw again
@@ -289,7 +295,8 @@ impl Db {
         let (id, code) = loop {
             attempt += 1;
             let code = VisitCode::from_random(random_bytes::<5>()?);
-            let inserted: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
+            let inserted: Option<i64> = on_tx!(tx, |c| {
+                sqlx::query_scalar(
                 "INSERT INTO visits (facility_id, code, inmate_id, visitor_id, kind, start_at, end_at, people, status, channel, created_at, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'booked', $9, $10, $10)
                  ON CONFLICT (code) DO NOTHING RETURNING id"
@@ -305,7 +312,8 @@ impl Db {
             .bind(req.channel.as_str())
             .bind(secs(now))
             .fetch_optional(&mut *c)
-            .await)?;
+            .await
+            })?;
             match inserted {
                 Some(id) => break (VisitId(id), code),
                 None if attempt < 5 => continue,
@@ -401,7 +409,8 @@ impl Db {
     ) -> Result<VisitView> {
         let reason = match reason.map(str::trim).filter(|r| !r.is_empty()) {
             Some(r) => Some(
-                jenguk_domain::text::parse_reason(r).map_err(|_| StorageError::Invalid("reason"))?,
+                jenguk_domain::text::parse_reason(r)
+                    .map_err(|_| StorageError::Invalid("reason"))?,
             ),
             None => None,
         };
@@ -431,8 +440,15 @@ impl Db {
         if action == VisitAction::Cancel && now >= current.visit.start {
             return Err(StorageError::Invalid("visit_started"));
         }
-        if matches!(action, VisitAction::CheckIn | VisitAction::Start | VisitAction::Record(_))
-            && now < current.visit.start.saturating_sub(jiff::SignedDuration::from_mins(30)).unwrap_or(current.visit.start)
+        if matches!(
+            action,
+            VisitAction::CheckIn | VisitAction::Start | VisitAction::Record(_)
+        ) && now
+            < current
+                .visit
+                .start
+                .saturating_sub(jiff::SignedDuration::from_mins(30))
+                .unwrap_or(current.visit.start)
         {
             return Err(StorageError::Invalid("too_early"));
         }
@@ -446,8 +462,16 @@ impl Db {
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
-        record_event(&mut tx, current.visit.id, now, Some(from), to, actor, reason.as_deref())
-            .await?;
+        record_event(
+            &mut tx,
+            current.visit.id,
+            now,
+            Some(from),
+            to,
+            actor,
+            reason.as_deref(),
+        )
+        .await?;
         audit::write(
             &mut tx,
             who,
@@ -517,8 +541,8 @@ impl Db {
         let mut out = Vec::new();
         for (fid, start, kind, n) in rows {
             let facility = self.facility_by_id(FacilityId(fid)).await?;
-            let start = Timestamp::from_second(start)
-                .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+            let start =
+                Timestamp::from_second(start).map_err(|e| StorageError::Corrupt(e.to_string()))?;
             let kind = VisitKind::parse(&kind).ok_or(StorageError::Corrupt(kind))?;
             let tz = facility
                 .tz()

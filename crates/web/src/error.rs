@@ -52,13 +52,21 @@ impl ApiError {
     pub fn internal(what: &dyn std::fmt::Display) -> Self {
         let reference = reference();
         tracing::error!(%reference, error = %what, "internal error");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "error-internal")
-            .arg("reference", reference)
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "error-internal",
+        )
+        .arg("reference", reference)
     }
 
     /// Not found.
     pub fn not_found(what: &str) -> Self {
-        ApiError::new(StatusCode::NOT_FOUND, format!("{what}_not_found"), "error-not-found")
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("{what}_not_found"),
+            "error-not-found",
+        )
     }
 
     /// The role may not do this.
@@ -68,7 +76,11 @@ impl ApiError {
 
     /// The record belongs to another facility.
     pub fn other_facility() -> Self {
-        ApiError::new(StatusCode::FORBIDDEN, "other_facility", "error-other-facility")
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "other_facility",
+            "error-other-facility",
+        )
     }
 
     /// The stable code.
@@ -164,10 +176,9 @@ impl From<StorageError> for ApiError {
                 "invalid-visit-transition",
             )
             .arg("from", t.from.as_str()),
-            StorageError::Invalid(code) => ApiError::invalid(
-                code,
-                &format!("invalid-{}", code.replace('_', "-")),
-            ),
+            StorageError::Invalid(code) => {
+                ApiError::invalid(code, &format!("invalid-{}", code.replace('_', "-")))
+            }
             StorageError::Unauthorized => ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "bad_credentials",

@@ -98,7 +98,10 @@ impl FromRequestParts<AppState> for Staff {
         let token = value
             .to_str()
             .ok()
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(str::trim)
             .unwrap_or("");
         if token.is_empty() {
@@ -108,7 +111,11 @@ impl FromRequestParts<AppState> for Staff {
                 "error-missing-token",
             ));
         }
-        match state.db.user_for_token(token, jiff::Timestamp::now()).await? {
+        match state
+            .db
+            .user_for_token(token, jiff::Timestamp::now())
+            .await?
+        {
             Some(u) => Ok(Staff(u)),
             None => Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,

@@ -128,16 +128,50 @@ mod tests {
         assert!(id.len() > 50, "too few keys: {}", id.len());
         let only_id: Vec<_> = id.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&id).collect();
-        assert!(only_id.is_empty() && only_en.is_empty(), "id only: {only_id:?}, en only: {only_en:?}");
-        for k in &id {
-            assert!(Lang::Id.has(k) && Lang::En.has(k), "{k} does not load");
+        assert!(
+            only_id.is_empty() && only_en.is_empty(),
+            "id only: {only_id:?}, en only: {only_en:?}"
+        );
+        // Every message formats in both languages once its arguments are given.
+        for lang in [Lang::Id, Lang::En] {
+            let path = format!("{dir}/locales/{}/main.ftl", lang.tag());
+            let text = std::fs::read_to_string(path).unwrap();
+            for line in text
+                .lines()
+                .filter(|l| !l.starts_with('#') && l.contains(" = "))
+            {
+                let key = line.split(" = ").next().unwrap().trim();
+                let args: Vec<(&'static str, String)> = [
+                    "reference",
+                    "detail",
+                    "field",
+                    "code",
+                    "value",
+                    "from",
+                    "zone",
+                    "minutes",
+                    "min",
+                    "max",
+                ]
+                .into_iter()
+                .filter(|a| line.contains(&format!("${a}")))
+                .map(|a| (a, "x".to_string()))
+                .collect();
+                assert!(
+                    lang.try_t_args(key, &args).is_some(),
+                    "{key} does not format in {lang:?}"
+                );
+            }
         }
     }
 
     #[test]
     fn accept_language_is_weighted_and_defaults_to_indonesian() {
         assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Lang::En);
-        assert_eq!(Lang::from_accept_language("id-ID,id;q=0.9,en;q=0.8"), Lang::Id);
+        assert_eq!(
+            Lang::from_accept_language("id-ID,id;q=0.9,en;q=0.8"),
+            Lang::Id
+        );
         assert_eq!(Lang::from_accept_language("fr-FR, en;q=0.5"), Lang::En);
         assert_eq!(Lang::from_accept_language("en;q=0.3, id;q=0.7"), Lang::Id);
         assert_eq!(Lang::from_accept_language("fr"), Lang::Id);

@@ -83,11 +83,13 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(error::translate))
         .layer(middleware::from_fn(track))
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
-        .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
-            let e = ApiError::internal(&"handler panicked");
-            let lang = i18n::Lang::Id;
-            (e.status(), axum::Json(e.body(lang))).into_response()
-        }))
+        .layer(CatchPanicLayer::custom(
+            |_: Box<dyn std::any::Any + Send>| {
+                let e = ApiError::internal(&"handler panicked");
+                let lang = i18n::Lang::Id;
+                (e.status(), axum::Json(e.body(lang))).into_response()
+            },
+        ))
 }
 
 /// Counts requests and their latency by route, and sets security headers.
@@ -104,14 +106,21 @@ async fn track(req: Request, next: Next) -> Response {
     metrics::histogram!("jenguk_http_request_seconds", "method" => method, "route" => route)
         .record(started.elapsed().as_secs_f64());
     let h = res.headers_mut();
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     res
 }
 
 async fn fallback() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "route_not_found", "error-route-not-found")
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "route_not_found",
+        "error-route-not-found",
+    )
 }
 
 async fn method_not_allowed() -> ApiError {
@@ -128,7 +137,9 @@ async fn get_healthz(State(state): State<AppState>) -> Response {
         Ok(Ok(())) => axum::Json(serde_json::json!({ "status": "ok" })).into_response(),
         _ => (
             StatusCode::SERVICE_UNAVAILABLE,
-            axum::Json(serde_json::json!({ "status": "unavailable", "error": "database_unreachable" })),
+            axum::Json(
+                serde_json::json!({ "status": "unavailable", "error": "database_unreachable" }),
+            ),
         )
             .into_response(),
     }

@@ -37,7 +37,11 @@ struct HomePage {
 
 /// The start page: what Jenguk is and which facilities it serves. `?lang=` also sets the
 /// language cookie so that the choice sticks.
-pub async fn get_home(State(state): State<AppState>, lang: Lang, uri: axum::http::Uri) -> Result<Response, ApiError> {
+pub async fn get_home(
+    State(state): State<AppState>,
+    lang: Lang,
+    uri: axum::http::Uri,
+) -> Result<Response, ApiError> {
     let facilities = state.db.facilities().await?;
     let cards = facilities
         .iter()

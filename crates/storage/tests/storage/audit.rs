@@ -1,7 +1,7 @@
 //! The audit trail: written in the booking's transaction, append-only in the schema.
 
-use jenguk_domain::visit::{Actor, VisitAction};
 use jenguk_domain::VisitKind;
+use jenguk_domain::visit::{Actor, VisitAction};
 use jenguk_storage::StorageError;
 
 use crate::common::{Fx, Raw, Spec, on_postgres};
@@ -12,7 +12,9 @@ async fn a_booking_writes_its_audit_row_and_the_trail_is_append_only() {
     let f = fx.facility(Spec::default()).await;
     let pairs = fx.pairs(&f, 1).await;
     let (i, v) = &pairs[0];
-    let s = fx.slots(&f, fx.day(3), VisitKind::Family).await[0].slot.start;
+    let s = fx.slots(&f, fx.day(3), VisitKind::Family).await[0]
+        .slot
+        .start;
     let visit = fx.book(&fx.request(&f, s, i, v)).await.expect("book");
 
     let audit = fx.db.audit_events(Some(f.id), 100).await.expect("audit");
@@ -46,16 +48,27 @@ async fn a_booking_writes_its_audit_row_and_the_trail_is_append_only() {
             .expect_err("truncate");
         assert!(err.to_string().contains("append-only"), "{err}");
     }
-    assert_eq!(raw.scalar("SELECT COUNT(*) FROM audit_events").await, before);
     assert_eq!(
-        raw.scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'x'").await,
+        raw.scalar("SELECT COUNT(*) FROM audit_events").await,
+        before
+    );
+    assert_eq!(
+        raw.scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'x'")
+            .await,
         0
     );
     raw.close().await;
 
     // The trail still takes new rows.
     fx.db
-        .transition_visit(&visit.code, VisitAction::Cancel, Actor::Family(v.id), None, &fx.who, fx.now)
+        .transition_visit(
+            &visit.code,
+            VisitAction::Cancel,
+            Actor::Family(v.id),
+            None,
+            &fx.who,
+            fx.now,
+        )
         .await
         .expect("cancel");
     let audit = fx.db.audit_events(Some(f.id), 100).await.expect("audit");
@@ -69,7 +82,9 @@ async fn a_booking_whose_audit_row_fails_is_not_booked() {
     let f = fx.facility(Spec::default()).await;
     let pairs = fx.pairs(&f, 1).await;
     let (i, v) = &pairs[0];
-    let s = fx.slots(&f, fx.day(3), VisitKind::Family).await[0].slot.start;
+    let s = fx.slots(&f, fx.day(3), VisitKind::Family).await[0]
+        .slot
+        .start;
 
     // A test-only trigger makes the audit insert of a booking fail.
     let mut raw = Raw::open(g.url()).await;
@@ -111,5 +126,7 @@ async fn a_booking_whose_audit_row_fails_is_not_booked() {
     };
     raw.execute(drop).await.expect("drop trigger");
     raw.close().await;
-    fx.book(&fx.request(&f, s, i, v)).await.expect("books once the audit works");
+    fx.book(&fx.request(&f, s, i, v))
+        .await
+        .expect("books once the audit works");
 }

@@ -14,19 +14,40 @@ async fn tokens_are_issued_for_the_right_password_and_expire() {
     let db = &fx.db;
 
     let u = db
-        .create_user("Operator.Satu", PASSWORD, Role::Operator, Some(f.id), &fx.who, fx.now)
+        .create_user(
+            "Operator.Satu",
+            PASSWORD,
+            Role::Operator,
+            Some(f.id),
+            &fx.who,
+            fx.now,
+        )
         .await
         .expect("create user");
     assert_eq!(u.username, "operator.satu");
     assert_eq!(u.facility_id, Some(f.id));
     assert!(matches!(
-        db.create_user("operator.satu", PASSWORD, Role::Officer, Some(f.id), &fx.who, fx.now)
-            .await,
+        db.create_user(
+            "operator.satu",
+            PASSWORD,
+            Role::Officer,
+            Some(f.id),
+            &fx.who,
+            fx.now
+        )
+        .await,
         Err(StorageError::Conflict("username_taken"))
     ));
     assert!(matches!(
-        db.create_user("pendek", "short", Role::Officer, Some(f.id), &fx.who, fx.now)
-            .await,
+        db.create_user(
+            "pendek",
+            "short",
+            Role::Officer,
+            Some(f.id),
+            &fx.who,
+            fx.now
+        )
+        .await,
         Err(StorageError::Invalid("password_too_short"))
     ));
     assert!(matches!(
@@ -37,7 +58,13 @@ async fn tokens_are_issued_for_the_right_password_and_expire() {
 
     let ttl = SignedDuration::from_hours(8);
     let t = db
-        .issue_token(" OPERATOR.satu ", PASSWORD, ttl, Some("127.0.0.1".into()), fx.now)
+        .issue_token(
+            " OPERATOR.satu ",
+            PASSWORD,
+            ttl,
+            Some("127.0.0.1".into()),
+            fx.now,
+        )
         .await
         .expect("token");
     assert_eq!(t.user, u);
@@ -49,25 +76,46 @@ async fn tokens_are_issued_for_the_right_password_and_expire() {
         Err(StorageError::Unauthorized)
     ));
     assert!(matches!(
-        db.issue_token("tidak.ada", PASSWORD, ttl, None, fx.now).await,
+        db.issue_token("tidak.ada", PASSWORD, ttl, None, fx.now)
+            .await,
         Err(StorageError::Unauthorized)
     ));
 
     let at = |d: SignedDuration| fx.now.checked_add(d).expect("ts");
-    assert_eq!(db.user_for_token(&t.token, fx.now).await.expect("lookup"), Some(u.clone()));
+    assert_eq!(
+        db.user_for_token(&t.token, fx.now).await.expect("lookup"),
+        Some(u.clone())
+    );
     assert_eq!(
         db.user_for_token(&t.token, at(SignedDuration::from_secs(8 * 3600 - 1)))
             .await
             .expect("lookup"),
         Some(u.clone())
     );
-    assert_eq!(db.user_for_token(&t.token, at(ttl + SignedDuration::from_secs(1))).await.expect("lookup"), None);
     assert_eq!(
-        db.user_for_token(&t.token, at(SignedDuration::from_hours(24))).await.expect("lookup"),
+        db.user_for_token(&t.token, at(ttl + SignedDuration::from_secs(1)))
+            .await
+            .expect("lookup"),
         None
     );
-    assert_eq!(db.user_for_token("bukan-token", fx.now).await.expect("lookup"), None);
-    assert_eq!(db.user_for_token(&"x".repeat(10_000), fx.now).await.expect("lookup"), None);
+    assert_eq!(
+        db.user_for_token(&t.token, at(SignedDuration::from_hours(24)))
+            .await
+            .expect("lookup"),
+        None
+    );
+    assert_eq!(
+        db.user_for_token("bukan-token", fx.now)
+            .await
+            .expect("lookup"),
+        None
+    );
+    assert_eq!(
+        db.user_for_token(&"x".repeat(10_000), fx.now)
+            .await
+            .expect("lookup"),
+        None
+    );
 
     let audit = db.audit_events(Some(f.id), 100).await.expect("audit");
     let issued = audit

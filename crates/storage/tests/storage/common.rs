@@ -6,11 +6,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
+use jenguk_domain::visit::Actor;
 use jenguk_domain::{
     Facility, FacilityCode, FacilityKind, Inmate, InmateStatus, LinkId, Nik, PersonName,
-    PhoneNumber, Refusal, RegNumber, Relationship, Visitor, VisitorLink, VisitKind, VisitPolicy,
+    PhoneNumber, Refusal, RegNumber, Relationship, VisitKind, VisitPolicy, Visitor, VisitorLink,
 };
-use jenguk_domain::visit::Actor;
 use jenguk_storage::{
     AuditEvent, BookingRequest, Channel, Db, LinkDecision, NewFacility, NewInmate, NewLink,
     NewTemplate, NewVisitor, SlotView, StorageError, VisitView,
@@ -308,6 +308,11 @@ impl Fx {
         (fx, guard)
     }
 
+    /// The same fixture through another `Db` handle on the same database.
+    pub fn with_db(&self, db: Db) -> Fx {
+        Fx { db, ..self.clone() }
+    }
+
     /// A number not handed out before in this database (for NIKs, phones, codes).
     pub fn next(&self) -> u32 {
         self.seq.fetch_add(1, Ordering::Relaxed) + 1
@@ -536,7 +541,10 @@ impl Fx {
     }
 
     /// Books every request at once, each on a task of its own released together.
-    pub async fn book_all(&self, reqs: Vec<BookingRequest>) -> Vec<Result<VisitView, StorageError>> {
+    pub async fn book_all(
+        &self,
+        reqs: Vec<BookingRequest>,
+    ) -> Vec<Result<VisitView, StorageError>> {
         let barrier = Arc::new(tokio::sync::Barrier::new(reqs.len()));
         let handles: Vec<_> = reqs
             .into_iter()

@@ -10,7 +10,12 @@ async fn slots_of_next_week(fx: &Fx, f: &jenguk_domain::Facility, n: usize) -> V
     let mut all = Vec::new();
     for d in 0..7 {
         let date = monday.checked_add(jiff::Span::new().days(d)).expect("date");
-        all.extend(fx.slots(f, date, VisitKind::Family).await.into_iter().map(|s| s.slot));
+        all.extend(
+            fx.slots(f, date, VisitKind::Family)
+                .await
+                .into_iter()
+                .map(|s| s.slot),
+        );
     }
     assert!(all.len() >= 2 * n, "only {} slots next week", all.len());
     // Every other slot: no two even touch.
@@ -29,11 +34,15 @@ async fn sixty_four_bookings_race_for_three_free_places() {
         })
         .await;
     let pairs = fx.pairs(&f, 66).await;
-    let slot = fx.slots(&f, fx.day(3), VisitKind::Family).await[4].slot.clone();
+    let slot = fx.slots(&f, fx.day(3), VisitKind::Family).await[4]
+        .slot
+        .clone();
     assert_eq!(slot.capacity, 5);
     // Two of the five places are taken before the rush.
     for (i, v) in &pairs[..2] {
-        fx.book(&fx.request(&f, slot.start, i, v)).await.expect("book");
+        fx.book(&fx.request(&f, slot.start, i, v))
+            .await
+            .expect("book");
     }
     assert_eq!(fx.slot_view(&f, slot.start).await.booked, 2);
 
@@ -51,7 +60,13 @@ async fn sixty_four_bookings_race_for_three_free_places() {
     }
     let view = fx.slot_view(&f, slot.start).await;
     assert_eq!(view.booked, u32::from(view.slot.capacity));
-    assert!(fx.db.overbooked_slots().await.expect("overbooked").is_empty());
+    assert!(
+        fx.db
+            .overbooked_slots()
+            .await
+            .expect("overbooked")
+            .is_empty()
+    );
     // One audit row per booking, none for a refusal.
     let audit = fx.db.audit_events(Some(f.id), 10_000).await.expect("audit");
     assert_eq!(audit.iter().filter(|a| a.action == "visit.book").count(), 5);
@@ -80,7 +95,9 @@ async fn an_inmate_is_never_in_two_visits_at_once() {
         fx.approved(&v, &inmate).await;
         visitors.push(v);
     }
-    let slot = fx.slots(&f, fx.day(3), VisitKind::Family).await[0].slot.clone();
+    let slot = fx.slots(&f, fx.day(3), VisitKind::Family).await[0]
+        .slot
+        .clone();
     let reqs = visitors
         .iter()
         .map(|v| fx.request(&f, slot.start, &inmate, v))
@@ -170,9 +187,16 @@ async fn a_visitor_is_never_in_two_visits_at_once_across_facilities() {
     let a = fx.facility(spec).await;
     let b = fx.facility(spec).await;
     let visitor = fx.visitor().await;
-    let slot_a = fx.slots(&a, fx.day(3), VisitKind::Family).await[8].slot.clone();
-    let slot_b = fx.slots(&b, fx.day(3), VisitKind::Family).await[8].slot.clone();
-    assert_eq!(slot_a.start, slot_b.start, "both facilities have a slot at the same instant");
+    let slot_a = fx.slots(&a, fx.day(3), VisitKind::Family).await[8]
+        .slot
+        .clone();
+    let slot_b = fx.slots(&b, fx.day(3), VisitKind::Family).await[8]
+        .slot
+        .clone();
+    assert_eq!(
+        slot_a.start, slot_b.start,
+        "both facilities have a slot at the same instant"
+    );
     let mut reqs = Vec::new();
     for _ in 0..16 {
         for f in [&a, &b] {
@@ -187,7 +211,8 @@ async fn a_visitor_is_never_in_two_visits_at_once_across_facilities() {
     for r in &refused {
         assert_eq!(r, &vec![Refusal::VisitorBusy]);
     }
-    let booked = fx.slot_view(&a, slot_a.start).await.booked + fx.slot_view(&b, slot_b.start).await.booked;
+    let booked =
+        fx.slot_view(&a, slot_a.start).await.booked + fx.slot_view(&b, slot_b.start).await.booked;
     assert_eq!(booked, 1);
 }
 
@@ -203,17 +228,24 @@ async fn two_handles_on_one_database_keep_the_capacity() {
         })
         .await;
     let pairs = fx.pairs(&f, 64).await;
-    let slot = fx.slots(&f, fx.day(2), VisitKind::Family).await[10].slot.clone();
-    let other = Fx {
-        db: jenguk_storage::Db::connect(g.url()).await.expect("second handle"),
-        ..fx.clone()
-    };
+    let slot = fx.slots(&f, fx.day(2), VisitKind::Family).await[10]
+        .slot
+        .clone();
+    let other = fx.with_db(
+        jenguk_storage::Db::connect(g.url())
+            .await
+            .expect("second handle"),
+    );
     let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(pairs.len()));
     let handles: Vec<_> = pairs
         .iter()
         .enumerate()
         .map(|(n, (i, v))| {
-            let h = if n % 2 == 0 { fx.clone() } else { other.clone() };
+            let h = if n % 2 == 0 {
+                fx.clone()
+            } else {
+                other.clone()
+            };
             let r = h.request(&f, slot.start, i, v);
             let b = barrier.clone();
             tokio::spawn(async move {
@@ -232,6 +264,13 @@ async fn two_handles_on_one_database_keep_the_capacity() {
         assert_eq!(r, &vec![Refusal::SlotFull]);
     }
     assert_eq!(other.slot_view(&f, slot.start).await.booked, 3);
-    assert!(other.db.overbooked_slots().await.expect("overbooked").is_empty());
+    assert!(
+        other
+            .db
+            .overbooked_slots()
+            .await
+            .expect("overbooked")
+            .is_empty()
+    );
     other.db.close().await;
 }

@@ -42,7 +42,10 @@ async fn an_import_reports_what_it_did_and_is_idempotent() {
         row(0, "B.I 1/2024", "Ahmad Fauzi", Narapidana, Some("A")),
         row(0, "A.II 2/2025", "Budi Santoso", Tahanan, Some("B")),
     ] {
-        fx.db.create_inmate(f.id, &n, &fx.who, fx.now).await.expect("create");
+        fx.db
+            .create_inmate(f.id, &n, &fx.who, fx.now)
+            .await
+            .expect("create");
     }
 
     let rows = vec![
@@ -89,7 +92,10 @@ async fn an_import_reports_what_it_did_and_is_idempotent() {
     assert_eq!(budi.status, Narapidana);
     assert_eq!(budi.block.as_deref(), Some("C"));
     let audit = fx.db.audit_events(Some(f.id), 100).await.expect("audit");
-    assert_eq!(audit.iter().filter(|a| a.action == "inmate.import").count(), 2);
+    assert_eq!(
+        audit.iter().filter(|a| a.action == "inmate.import").count(),
+        2
+    );
 
     // Search by a part of the name (any case) or the start of the number; `%` and `_` are
     // taken literally.
@@ -114,7 +120,10 @@ async fn an_import_reports_what_it_did_and_is_idempotent() {
         }
     };
     assert_eq!(search("santoso").await, vec!["A.II 2/2025"]);
-    assert_eq!(search("b.i").await, vec!["B.I 1/2024", "B.I 3/2024", "B.I 4/2024"]);
+    assert_eq!(
+        search("b.i").await,
+        vec!["B.I 1/2024", "B.I 3/2024", "B.I 4/2024"]
+    );
     assert_eq!(search("ANGGRA").await, vec!["B.I 4/2024"]);
     assert!(search("%").await.is_empty());
     assert!(search("_").await.is_empty());
@@ -124,8 +133,17 @@ async fn an_import_reports_what_it_did_and_is_idempotent() {
 async fn an_import_that_hits_a_unique_violation_writes_nothing() {
     let (fx, g) = Fx::new().await;
     let f = fx.facility(Spec::default()).await;
-    let (_, ahmad) = row(0, "B.I 1/2024", "Ahmad Fauzi", InmateStatus::Narapidana, None);
-    fx.db.create_inmate(f.id, &ahmad, &fx.who, fx.now).await.expect("create");
+    let (_, ahmad) = row(
+        0,
+        "B.I 1/2024",
+        "Ahmad Fauzi",
+        InmateStatus::Narapidana,
+        None,
+    );
+    fx.db
+        .create_inmate(f.id, &ahmad, &fx.who, fx.now)
+        .await
+        .expect("create");
 
     // A test-only unique index (one name per facility) that the third row violates after the
     // first two rows were written inside the import's transaction.
@@ -137,9 +155,27 @@ async fn an_import_that_hits_a_unique_violation_writes_nothing() {
     let audit_before = fx.db.audit_events(None, 10_000).await.expect("audit").len();
 
     let rows = vec![
-        row(2, "B.I 2/2024", "Citra Lestari", InmateStatus::Narapidana, None),
-        row(3, "B.I 1/2024", "Ahmad Fauzi Baru", InmateStatus::Narapidana, None),
-        row(4, "B.I 3/2024", "Citra Lestari", InmateStatus::Tahanan, None),
+        row(
+            2,
+            "B.I 2/2024",
+            "Citra Lestari",
+            InmateStatus::Narapidana,
+            None,
+        ),
+        row(
+            3,
+            "B.I 1/2024",
+            "Ahmad Fauzi Baru",
+            InmateStatus::Narapidana,
+            None,
+        ),
+        row(
+            4,
+            "B.I 3/2024",
+            "Citra Lestari",
+            InmateStatus::Tahanan,
+            None,
+        ),
     ];
     let err = fx
         .db
@@ -153,7 +189,11 @@ async fn an_import_that_hits_a_unique_violation_writes_nothing() {
 
     let all = all_inmates(&fx, &f).await;
     assert_eq!(all.len(), 1, "no row of the failed import was kept");
-    assert_eq!(all[0].name.as_str(), "Ahmad Fauzi", "the update was rolled back");
+    assert_eq!(
+        all[0].name.as_str(),
+        "Ahmad Fauzi",
+        "the update was rolled back"
+    );
     assert_eq!(
         raw.scalar("SELECT COUNT(*) FROM inmate_reg_history").await,
         history_before

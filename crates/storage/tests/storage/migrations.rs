@@ -16,11 +16,14 @@ fn nik(now: Timestamp) -> Nik {
 async fn check_schema(url: &str) {
     let mut raw = Raw::open(url).await;
     let applied = raw.scalar("SELECT COUNT(*) FROM schema_migrations").await;
-    let newest = raw.scalar("SELECT MAX(version) FROM schema_migrations").await;
+    let newest = raw
+        .scalar("SELECT MAX(version) FROM schema_migrations")
+        .await;
     assert!(applied >= 1);
     assert_eq!(applied, newest, "each migration applied exactly once");
     assert_eq!(
-        raw.scalar("SELECT COUNT(*) FROM settings WHERE key = 'nik_hash_key'").await,
+        raw.scalar("SELECT COUNT(*) FROM settings WHERE key = 'nik_hash_key'")
+            .await,
         1
     );
     raw.close().await;
@@ -48,7 +51,10 @@ async fn connecting_again_keeps_the_schema_and_the_nik_key() {
     let b = Db::connect(&url).await.expect("second connect");
     assert_eq!(a.nik_hash(&nik(now)), b.nik_hash(&nik(now)));
     assert_eq!(
-        b.visitor_by_nik(&nik(now)).await.expect("by nik").map(|x| x.id),
+        b.visitor_by_nik(&nik(now))
+            .await
+            .expect("by nik")
+            .map(|x| x.id),
         Some(v.id)
     );
     a.close().await;
@@ -57,7 +63,10 @@ async fn connecting_again_keeps_the_schema_and_the_nik_key() {
     // And again after both closed.
     let c = Db::connect(&url).await.expect("third connect");
     assert_eq!(
-        c.visitor_by_nik(&nik(now)).await.expect("by nik").map(|x| x.id),
+        c.visitor_by_nik(&nik(now))
+            .await
+            .expect("by nik")
+            .map(|x| x.id),
         Some(v.id)
     );
     c.close().await;
@@ -83,7 +92,10 @@ async fn simultaneous_first_connections_all_succeed() {
     }
     let now = Timestamp::now();
     let hashes: Vec<String> = dbs.iter().map(|d| d.nik_hash(&nik(now))).collect();
-    assert!(hashes.windows(2).all(|w| w[0] == w[1]), "one NIK key for all");
+    assert!(
+        hashes.windows(2).all(|w| w[0] == w[1]),
+        "one NIK key for all"
+    );
     for d in &dbs {
         d.ping().await.expect("ping");
         d.close().await;

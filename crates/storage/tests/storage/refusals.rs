@@ -77,7 +77,9 @@ async fn a_link_that_is_not_approved_is_refused() {
     );
 
     // A rejected link may be reconsidered and approved; then the booking goes through.
-    fx.approve(l.id, None).await.expect("approve after rejection");
+    fx.approve(l.id, None)
+        .await
+        .expect("approve after rejection");
     fx.book(&fx.request(&f, s, &inmate, &rejected))
         .await
         .expect("book once approved");
@@ -95,7 +97,10 @@ async fn a_tahanan_needs_a_permit_that_covers_the_date() {
         Err(StorageError::Invalid("permit_required")) => {}
         other => panic!("expected permit_required, got {other:?}"),
     }
-    assert_eq!(fx.db.link(l.id).await.expect("link").0.status, LinkStatus::Pending);
+    assert_eq!(
+        fx.db.link(l.id).await.expect("link").0.status,
+        LinkStatus::Pending
+    );
 
     // A permit that ends the day before the visit.
     let l = fx
@@ -114,12 +119,16 @@ async fn a_tahanan_needs_a_permit_that_covers_the_date() {
     fx.approve(l.id, Some(("SIT/002/KEJARI/2025", fx.day(3))))
         .await
         .expect("approve");
-    fx.book(&fx.request(&f, s, &tahanan, &w)).await.expect("book with permit");
+    fx.book(&fx.request(&f, s, &tahanan, &w))
+        .await
+        .expect("book with permit");
 
     // Counsel needs no permit from the facility's side.
     let lawyer = fx.visitor().await;
     let l = fx.link(&lawyer, &tahanan, Relationship::LegalCounsel).await;
-    fx.approve(l.id, None).await.expect("counsel approved without permit");
+    fx.approve(l.id, None)
+        .await
+        .expect("counsel approved without permit");
 }
 
 #[tokio::test]
@@ -147,13 +156,17 @@ async fn a_suspended_inmate_is_refused_until_the_suspension_ends() {
         vec![Refusal::InmateSuspended]
     );
     // The suspension ends before day 4 (exclusive).
-    fx.book(&fx.request(&f, s4, &inmate, &v)).await.expect("after the suspension");
+    fx.book(&fx.request(&f, s4, &inmate, &v))
+        .await
+        .expect("after the suspension");
 
     fx.db
         .set_inmate_suspension(inmate.id, None, &fx.who, fx.now)
         .await
         .expect("lift");
-    fx.book(&fx.request(&f, s3, &inmate, &v)).await.expect("lifted");
+    fx.book(&fx.request(&f, s3, &inmate, &v))
+        .await
+        .expect("lifted");
 }
 
 #[tokio::test]
@@ -177,7 +190,9 @@ async fn a_slot_outside_the_booking_window_is_refused() {
     );
     // Fourteen days ahead is the last bookable day.
     let last = start(&fx, &f, 14, VisitKind::Family, 0).await;
-    fx.book(&fx.request(&f, last, &inmate, &v)).await.expect("day 14");
+    fx.book(&fx.request(&f, last, &inmate, &v))
+        .await
+        .expect("day 14");
 }
 
 #[tokio::test]
@@ -216,10 +231,16 @@ async fn a_start_the_schedule_does_not_have_is_no_such_slot() {
     // Unknown facility and inmate are not refusals but missing records.
     let mut r = fx.request(&f, s, &inmate, &v);
     r.facility = FacilityCode::parse("RUTAN-NOWHERE").expect("code");
-    assert!(matches!(fx.book(&r).await, Err(StorageError::NotFound("facility"))));
+    assert!(matches!(
+        fx.book(&r).await,
+        Err(StorageError::NotFound("facility"))
+    ));
     let mut r = fx.request(&f, s, &inmate, &v);
     r.inmate_id = InmateId(999_999);
-    assert!(matches!(fx.book(&r).await, Err(StorageError::NotFound("inmate"))));
+    assert!(matches!(
+        fx.book(&r).await,
+        Err(StorageError::NotFound("inmate"))
+    ));
 }
 
 #[tokio::test]
@@ -277,7 +298,12 @@ async fn every_reason_comes_back_sorted_and_a_refusal_writes_nothing() {
     let v = fx.visitor().await;
     fx.link(&v, &inmate, Relationship::Child).await;
     fx.db
-        .set_inmate_suspension(inmate.id, Some((fx.day(40), "Isolasi".into())), &fx.who, fx.now)
+        .set_inmate_suspension(
+            inmate.id,
+            Some((fx.day(40), "Isolasi".into())),
+            &fx.who,
+            fx.now,
+        )
         .await
         .expect("suspend");
     let far = start(&fx, &f, 20, VisitKind::Family, 0).await;
@@ -296,11 +322,18 @@ async fn every_reason_comes_back_sorted_and_a_refusal_writes_nothing() {
     );
     let visits = fx
         .db
-        .visits_between(f.id, fx.now, far.checked_add(SignedDuration::from_hours(1)).expect("ts"))
+        .visits_between(
+            f.id,
+            fx.now,
+            far.checked_add(SignedDuration::from_hours(1)).expect("ts"),
+        )
         .await
         .expect("visits");
     assert!(visits.is_empty());
-    assert_eq!(fx.db.audit_events(None, 10_000).await.expect("audit").len(), audit_before);
+    assert_eq!(
+        fx.db.audit_events(None, 10_000).await.expect("audit").len(),
+        audit_before
+    );
 }
 
 /// `decide_link` approves counsel of a tahanan without a permit, but `BookingPolicy::check`
@@ -312,7 +345,9 @@ async fn counsel_of_a_tahanan_books_a_legal_visit_without_a_permit() {
     let tahanan = fx.inmate(&f, InmateStatus::Tahanan).await;
     let lawyer = fx.visitor().await;
     let l = fx.link(&lawyer, &tahanan, Relationship::LegalCounsel).await;
-    fx.approve(l.id, None).await.expect("counsel approved without permit");
+    fx.approve(l.id, None)
+        .await
+        .expect("counsel approved without permit");
     let legal = start(&fx, &f, 3, VisitKind::Legal, 0).await;
     let mut r = fx.request(&f, legal, &tahanan, &lawyer);
     r.kind = VisitKind::Legal;
@@ -326,7 +361,10 @@ async fn the_booked_visit_returned_is_the_one_stored() {
     let (fx, _g, f) = setup().await;
     let pairs = fx.pairs(&f, 1).await;
     let s = start(&fx, &f, 3, VisitKind::Family, 0).await;
-    let booked = fx.book(&fx.request(&f, s, &pairs[0].0, &pairs[0].1)).await.expect("book");
+    let booked = fx
+        .book(&fx.request(&f, s, &pairs[0].0, &pairs[0].1))
+        .await
+        .expect("book");
     let stored = fx.db.visit_by_code(&booked.code).await.expect("stored");
     assert_eq!(booked.visit, stored.visit);
 }

@@ -18,7 +18,11 @@ async fn visitors_are_unique_by_nik_and_phone_and_found_by_exact_nik() {
     let (fx, _g) = Fx::new().await;
     let v = fx
         .db
-        .create_visitor(&new_visitor(&fx, "Siti Aminah", 4242, "081234567890"), &fx.who, fx.now)
+        .create_visitor(
+            &new_visitor(&fx, "Siti Aminah", 4242, "081234567890"),
+            &fx.who,
+            fx.now,
+        )
         .await
         .expect("create");
     assert_eq!(v.nik_masked, "3171********4242");
@@ -26,7 +30,11 @@ async fn visitors_are_unique_by_nik_and_phone_and_found_by_exact_nik() {
 
     match fx
         .db
-        .create_visitor(&new_visitor(&fx, "Orang Lain", 4242, "081299998888"), &fx.who, fx.now)
+        .create_visitor(
+            &new_visitor(&fx, "Orang Lain", 4242, "081299998888"),
+            &fx.who,
+            fx.now,
+        )
         .await
     {
         Err(StorageError::Conflict("nik_taken")) => {}
@@ -35,7 +43,11 @@ async fn visitors_are_unique_by_nik_and_phone_and_found_by_exact_nik() {
     // The same number written another way is the same phone.
     match fx
         .db
-        .create_visitor(&new_visitor(&fx, "Orang Lain", 4243, "+62 812-3456-7890"), &fx.who, fx.now)
+        .create_visitor(
+            &new_visitor(&fx, "Orang Lain", 4243, "+62 812-3456-7890"),
+            &fx.who,
+            fx.now,
+        )
         .await
     {
         Err(StorageError::Conflict("phone_taken")) => {}
@@ -47,11 +59,21 @@ async fn visitors_are_unique_by_nik_and_phone_and_found_by_exact_nik() {
     // Typed with spaces and dots, it is the same NIK.
     let typed = Nik::parse("3171 0117.0845 4242", fx.today).expect("nik");
     assert_eq!(
-        fx.db.visitor_by_nik(&typed).await.expect("by nik").map(|x| x.id),
+        fx.db
+            .visitor_by_nik(&typed)
+            .await
+            .expect("by nik")
+            .map(|x| x.id),
         Some(v.id)
     );
     // A NIK differing in one digit finds nobody (and the refused registration left nothing).
-    assert!(fx.db.visitor_by_nik(&fx.nik(4243)).await.expect("by nik").is_none());
+    assert!(
+        fx.db
+            .visitor_by_nik(&fx.nik(4243))
+            .await
+            .expect("by nik")
+            .is_none()
+    );
     assert_eq!(fx.db.visitor(v.id).await.expect("by id"), v);
 }
 
@@ -70,7 +92,10 @@ async fn the_nik_digits_never_reach_the_database() {
     let mut raw = Raw::open(g.url()).await;
     let mut texts = raw.texts("SELECT * FROM visitors").await;
     assert_eq!(texts.len(), 5 * 8, "eight columns of five visitors");
-    assert!(texts.iter().any(|t| t == "3171********0001"), "masked NIK stored");
+    assert!(
+        texts.iter().any(|t| t == "3171********0001"),
+        "masked NIK stored"
+    );
     texts.extend(raw.texts("SELECT * FROM audit_events").await);
     texts.extend(raw.texts("SELECT * FROM settings").await);
     for d in &digits {

@@ -20,8 +20,13 @@ async fn cancelling_gives_the_place_and_the_quota_back() {
     let slots = fx.slots(&f, fx.day(3), VisitKind::Family).await;
     let s = slots[0].slot.start;
 
-    let a = fx.book(&fx.request(&f, s, &pairs[0].0, &pairs[0].1)).await.expect("a");
-    fx.book(&fx.request(&f, s, &pairs[1].0, &pairs[1].1)).await.expect("b");
+    let a = fx
+        .book(&fx.request(&f, s, &pairs[0].0, &pairs[0].1))
+        .await
+        .expect("a");
+    fx.book(&fx.request(&f, s, &pairs[1].0, &pairs[1].1))
+        .await
+        .expect("b");
     assert_eq!(
         refusals(fx.book(&fx.request(&f, s, &pairs[2].0, &pairs[2].1)).await),
         vec![Refusal::SlotFull]
@@ -50,7 +55,13 @@ async fn cancelling_gives_the_place_and_the_quota_back() {
         .await
         .expect("booked into the freed place");
     assert_eq!(fx.slot_view(&f, s).await.booked, 2);
-    assert!(fx.db.overbooked_slots().await.expect("overbooked").is_empty());
+    assert!(
+        fx.db
+            .overbooked_slots()
+            .await
+            .expect("overbooked")
+            .is_empty()
+    );
 
     // A cancelled visit does not count toward the weekly quotas (one each here).
     let later = slots[2].slot.start;
@@ -75,7 +86,9 @@ async fn state_machine_errors_come_back_as_transition_errors() {
     let f = fx.facility(Spec::default()).await;
     let pairs = fx.pairs(&f, 1).await;
     let (i, v) = &pairs[0];
-    let s = fx.slots(&f, fx.day(3), VisitKind::Family).await[0].slot.start;
+    let s = fx.slots(&f, fx.day(3), VisitKind::Family).await[0]
+        .slot
+        .start;
     let visit = fx.book(&fx.request(&f, s, i, v)).await.expect("book");
     let code = &visit.code;
     let staff = Actor::System;
@@ -175,14 +188,20 @@ async fn a_visit_that_took_place_frees_its_place_but_keeps_counting_for_the_quot
     fx.approved(&b, &inmate).await;
     let slots = fx.slots(&f, fx.day(3), VisitKind::Family).await;
     let s = slots[0].slot.start;
-    let visit = fx.book(&fx.request(&f, s, &inmate, &a)).await.expect("book");
+    let visit = fx
+        .book(&fx.request(&f, s, &inmate, &a))
+        .await
+        .expect("book");
 
     // On the day: checked in ten minutes before, the call starts and completes.
     let at = s.checked_sub(SignedDuration::from_mins(10)).expect("ts");
     for (action, status) in [
         (VisitAction::CheckIn, VisitStatus::CheckedIn),
         (VisitAction::Start, VisitStatus::InCall),
-        (VisitAction::Record(Outcome::Completed), VisitStatus::Completed),
+        (
+            VisitAction::Record(Outcome::Completed),
+            VisitStatus::Completed,
+        ),
     ] {
         let v = fx
             .db
@@ -194,7 +213,10 @@ async fn a_visit_that_took_place_frees_its_place_but_keeps_counting_for_the_quot
     assert_eq!(fx.slot_view(&f, s).await.booked, 0);
     // Another visitor, another slot of the same week: the inmate's quota is used up.
     assert_eq!(
-        refusals(fx.book(&fx.request(&f, slots[3].slot.start, &inmate, &b)).await),
+        refusals(
+            fx.book(&fx.request(&f, slots[3].slot.start, &inmate, &b))
+                .await
+        ),
         vec![Refusal::InmateQuota]
     );
 }

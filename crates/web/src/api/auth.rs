@@ -46,7 +46,13 @@ pub async fn post_token(
     }
     let issued = state
         .db
-        .issue_token(&body.username, &body.password, TOKEN_TTL, ip, Timestamp::now())
+        .issue_token(
+            &body.username,
+            &body.password,
+            TOKEN_TTL,
+            ip,
+            Timestamp::now(),
+        )
         .await?;
     Ok(Json(TokenOut {
         token: issued.token.clone(),
@@ -57,7 +63,10 @@ pub async fn post_token(
 
 /// The caller's account.
 #[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = UserOut), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
-pub async fn get_me(State(state): State<AppState>, Staff(user): Staff) -> Result<Json<UserOut>, ApiError> {
+pub async fn get_me(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+) -> Result<Json<UserOut>, ApiError> {
     Ok(Json(user_out(&state, &user).await?))
 }
 
@@ -87,7 +96,14 @@ pub async fn post_user(
     }
     let created = state
         .db
-        .create_user(&body.username, &body.password, role, facility, &who(&user, ip), Timestamp::now())
+        .create_user(
+            &body.username,
+            &body.password,
+            role,
+            facility,
+            &who(&user, ip),
+            Timestamp::now(),
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(user_out(&state, &created).await?)))
 }

@@ -4,7 +4,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jenguk_domain::facility::zone_abbreviation;
-use jenguk_domain::{Booth, ExtraSession, Facility, FacilityKind, SessionTemplate, VisitKind, VisitPolicy};
+use jenguk_domain::{
+    Booth, ExtraSession, Facility, FacilityKind, SessionTemplate, VisitKind, VisitPolicy,
+};
 use jenguk_storage::{NewExtraSession, NewFacility, NewTemplate, Role};
 use jiff::Timestamp;
 use jiff::civil::Weekday;
@@ -113,7 +115,9 @@ pub async fn get_facility(
     Staff(user): Staff,
     ApiPath(code): ApiPath<String>,
 ) -> Result<Json<FacilityOut>, ApiError> {
-    Ok(Json(facility_out(&scoped_facility(&state, &user, &code).await?)))
+    Ok(Json(facility_out(
+        &scoped_facility(&state, &user, &code).await?,
+    )))
 }
 
 /// Creates a facility (national administrators).
@@ -164,7 +168,9 @@ pub async fn get_booths(
     ApiPath(code): ApiPath<String>,
 ) -> Result<Json<Vec<BoothOut>>, ApiError> {
     let f = scoped_facility(&state, &user, &code).await?;
-    Ok(Json(state.db.booths(f.id).await?.iter().map(booth_out).collect()))
+    Ok(Json(
+        state.db.booths(f.id).await?.iter().map(booth_out).collect(),
+    ))
 }
 
 /// Adds a booth (administrators).
@@ -195,7 +201,15 @@ pub async fn get_templates(
     ApiPath(code): ApiPath<String>,
 ) -> Result<Json<Vec<TemplateOut>>, ApiError> {
     let f = scoped_facility(&state, &user, &code).await?;
-    Ok(Json(state.db.templates(f.id).await?.iter().map(template_out).collect()))
+    Ok(Json(
+        state
+            .db
+            .templates(f.id)
+            .await?
+            .iter()
+            .map(template_out)
+            .collect(),
+    ))
 }
 
 /// Adds a weekly session template (administrators).
@@ -292,7 +306,13 @@ pub async fn post_excluded_date(
     let f = scoped_facility(&state, &user, &code).await?;
     let d = state
         .db
-        .create_excluded_date(f.id, parse_date(&b.date)?, &b.reason, &who(&user, ip), Timestamp::now())
+        .create_excluded_date(
+            f.id,
+            parse_date(&b.date)?,
+            &b.reason,
+            &who(&user, ip),
+            Timestamp::now(),
+        )
         .await?;
     Ok((
         StatusCode::CREATED,

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jenguk_domain::{
-    Inmate, InmateId, InmateStatus, LinkId, LinkStatus, Relationship, RegNumber, Visitor,
+    Inmate, InmateId, InmateStatus, LinkId, LinkStatus, RegNumber, Relationship, Visitor,
     VisitorId, VisitorLink,
 };
 use jenguk_storage::{
@@ -19,8 +19,8 @@ use super::dto::{
 };
 use super::facilities::scoped_facility;
 use super::{
-    OPERATORS, bad_enum, parse_date, parse_name, parse_nik, parse_opt_date, parse_phone,
-    require, scope, who,
+    OPERATORS, bad_enum, parse_date, parse_name, parse_nik, parse_opt_date, parse_phone, require,
+    scope, who,
 };
 use crate::AppState;
 use crate::error::ApiError;
@@ -344,7 +344,13 @@ async fn decide(
     scope(user, facility)?;
     let l = state
         .db
-        .decide_link(LinkId(id), &decision, Some(user.id), &who(user, ip), Timestamp::now())
+        .decide_link(
+            LinkId(id),
+            &decision,
+            Some(user.id),
+            &who(user, ip),
+            Timestamp::now(),
+        )
         .await?;
     Ok(Json(link_out(&l)))
 }

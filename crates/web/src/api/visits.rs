@@ -10,7 +10,10 @@ use jiff::Timestamp;
 
 use super::dto::{ErrorBody, NewVisitBody, OutcomeBody, ReasonBody, VisitOut};
 use super::facilities::{RangeQuery, scoped_facility};
-use super::{OPERATORS, bad_enum, local_rfc3339, parse_code, parse_facility_code, parse_timestamp, require, scope, who};
+use super::{
+    OPERATORS, bad_enum, local_rfc3339, parse_code, parse_facility_code, parse_timestamp, require,
+    scope, who,
+};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ClientIp, Staff};
@@ -82,7 +85,11 @@ pub async fn post_visit(
     Ok((StatusCode::CREATED, Json(visit_out(&result?))))
 }
 
-async fn scoped_visit(state: &AppState, user: &StaffUser, code: &str) -> Result<VisitView, ApiError> {
+async fn scoped_visit(
+    state: &AppState,
+    user: &StaffUser,
+    code: &str,
+) -> Result<VisitView, ApiError> {
     let v = state.db.visit_by_code(&parse_code(code)?).await?;
     scope(user, v.visit.facility_id)?;
     Ok(v)
@@ -121,7 +128,10 @@ pub async fn get_facility_visits(
         tz.to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
             .map_err(|e| ApiError::internal(&e))
     };
-    let (lo, hi) = (bound(from)?, bound(to.saturating_add(jiff::Span::new().days(1)))?);
+    let (lo, hi) = (
+        bound(from)?,
+        bound(to.saturating_add(jiff::Span::new().days(1)))?,
+    );
     let vs = state.db.visits_between(f.id, lo, hi).await?;
     Ok(Json(vs.iter().map(visit_out).collect()))
 }
@@ -203,11 +213,27 @@ pub async fn post_outcome(
 ) -> Result<Json<VisitOut>, ApiError> {
     let outcome = Outcome::parse(&b.outcome).ok_or_else(|| bad_enum("outcome", &b.outcome))?;
     if outcome == Outcome::Terminated {
-        require(&user, &[Role::NationalAdmin, Role::FacilityAdmin, Role::Operator, Role::Officer])?;
+        require(
+            &user,
+            &[
+                Role::NationalAdmin,
+                Role::FacilityAdmin,
+                Role::Operator,
+                Role::Officer,
+            ],
+        )?;
     } else {
         require(&user, OPERATORS)?;
     }
-    change(&state, &user, ip, &code, VisitAction::Record(outcome), b.reason).await
+    change(
+        &state,
+        &user,
+        ip,
+        &code,
+        VisitAction::Record(outcome),
+        b.reason,
+    )
+    .await
 }
 
 /// Parses an optional JSON body: empty means the default.

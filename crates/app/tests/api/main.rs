@@ -1,0 +1,8 @@
+//! The staff API, spoken over HTTP to the real server, on SQLite or PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod auth;
+mod bookings;
+mod cli;
+mod helpers;
+mod validation;
