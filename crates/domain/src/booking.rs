@@ -169,7 +169,11 @@ impl BookingPolicy {
                     && l.inmate_id == ctx.inmate.id
                     && l.visitor_id == ctx.visitor.id =>
             {
-                if ctx.inmate.status == InmateStatus::Tahanan && !l.permit_covers(date) {
+                // Counsel may see a detainee at any stage (KUHAP art. 70): no permit for a lawyer.
+                if ctx.inmate.status == InmateStatus::Tahanan
+                    && l.relationship != Relationship::LegalCounsel
+                    && !l.permit_covers(date)
+                {
                     out.push(Refusal::PermitMissing);
                 }
             }

@@ -225,6 +225,7 @@ impl Db {
         source: Option<String>,
         now: Timestamp,
     ) -> Result<TokenIssued> {
+        let now = crate::whole_seconds(now);
         let username = username.trim().to_ascii_lowercase();
         let found: Option<(StaffUser, String)> = on_pool!(self, |p| {
             let row = sqlx::query(

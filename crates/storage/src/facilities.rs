@@ -58,7 +58,10 @@ pub(crate) fn facility(r: &impl RowExt) -> Result<Facility> {
             slot_minutes: r.u16("slot_minutes")?,
             min_days_ahead: r.u16("min_days_ahead")?,
             max_days_ahead: r.u16("max_days_ahead")?,
-            cutoff_minutes: u32::from(r.u16("cutoff_minutes")?),
+            cutoff_minutes: {
+                let v = r.i64("cutoff_minutes")?;
+                u32::try_from(v).map_err(|_| StorageError::Corrupt(format!("cutoff_minutes = {v}")))?
+            },
             max_visits_per_inmate_per_week: r.u16("max_visits_per_inmate_per_week")?,
             max_visits_per_visitor_per_week: r.u16("max_visits_per_visitor_per_week")?,
             max_people_per_visit: r.u16("max_people_per_visit")?,
@@ -77,11 +80,11 @@ fn booth(r: &impl RowExt) -> Result<Booth> {
 }
 
 /// Loads a facility by code inside a transaction; on PostgreSQL the row is locked
-/// (`FOR UPDATE`) so that bookings in the facility's slots take turns.
+/// (`FOR NO KEY UPDATE`: inserts that only reference the row are not blocked) so that bookings in the facility's slots take turns.
 pub(crate) async fn lock_facility(tx: &mut Tx, code: &FacilityCode) -> Result<Facility> {
     let sql = match tx.kind() {
         BackendKind::Sqlite => select_facility!("WHERE code = $1"),
-        BackendKind::Postgres => select_facility!("WHERE code = $1 FOR UPDATE"),
+        BackendKind::Postgres => select_facility!("WHERE code = $1 FOR NO KEY UPDATE"),
     };
     on_tx!(tx, |c| {
         let row = sqlx::query(sql)
@@ -111,6 +114,10 @@ impl Db {
         let p = &f.policy;
         if p.min_days_ahead > p.max_days_ahead || p.max_days_ahead > 365 {
             return Err(StorageError::Invalid("booking_window"));
+        }
+        // A week at most: a longer cut-off is a typo, and it must fit every reader.
+        if p.cutoff_minutes > 7 * 24 * 60 {
+            return Err(StorageError::Invalid("cutoff"));
         }
         let mut tx = self.begin().await?;
         let id: i64 = on_tx!(tx, |c| {

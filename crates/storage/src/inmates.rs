@@ -84,7 +84,7 @@ pub(crate) fn inmate(r: &impl RowExt) -> Result<Inmate> {
 pub(crate) async fn lock_inmate(tx: &mut Tx, id: InmateId) -> Result<Inmate> {
     let sql = match tx.kind() {
         crate::BackendKind::Sqlite => select_inmate!("WHERE id = $1"),
-        crate::BackendKind::Postgres => select_inmate!("WHERE id = $1 FOR UPDATE"),
+        crate::BackendKind::Postgres => select_inmate!("WHERE id = $1 FOR NO KEY UPDATE"),
     };
     on_tx!(tx, |c| {
         let row = sqlx::query(sql).bind(id.0).fetch_optional(&mut *c).await?;
@@ -198,6 +198,14 @@ impl Db {
     ) -> Result<ImportReport> {
         let mut report = ImportReport::default();
         let mut tx = self.begin().await?;
+        // Imports into one facility take turns (PostgreSQL); SQLite has one writer anyway.
+        if tx.kind() == crate::BackendKind::Postgres {
+            on_tx!(tx, |c| sqlx::query("SELECT id FROM facilities WHERE id = $1 FOR NO KEY UPDATE")
+                .bind(facility_id.0)
+                .execute(&mut *c)
+                .await
+                .map(|r| r.rows_affected()))?;
+        }
         for (_, n) in rows {
             let existing: Option<(i64, String, String, Option<String>)> = on_tx!(tx, |c| {
                 let row = sqlx::query(

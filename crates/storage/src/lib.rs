@@ -7,7 +7,7 @@
 //!
 //! Architecture invariant: every booking rule that must hold under concurrency is checked and
 //! written in one transaction that holds the locks it needs (SQLite: the single writer,
-//! `BEGIN IMMEDIATE`; PostgreSQL: `FOR UPDATE` on the facility, the inmate and the visitor, in
+//! `BEGIN IMMEDIATE`; PostgreSQL: `FOR NO KEY UPDATE` on the facility, the inmate and the visitor, in
 //! that order), never by a read followed by a separate write.
 
 /// Statuses that hold a place (kept equal to `VisitStatus::ACTIVE_SQL`, checked by a test).
@@ -163,11 +163,26 @@ impl Db {
                 // FULL in WAL mode: a booking the family was told about survives power loss.
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true);
-            let pool = SqlitePoolOptions::new()
-                .max_connections(8)
-                .acquire_timeout(Duration::from_secs(30))
-                .connect_with(opts)
-                .await?;
+            // Turning a new file to WAL needs an exclusive lock the busy timeout does not
+            // wait for: when two processes open a new file at once, one retries.
+            let mut attempt = 0;
+            let pool = loop {
+                attempt += 1;
+                match SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect_with(opts.clone())
+                    .await
+                {
+                    Ok(pool) => break pool,
+                    Err(sqlx::Error::Database(e))
+                        if attempt < 20 && e.message().contains("locked") =>
+                    {
+                        tokio::time::sleep(Duration::from_millis(50 * attempt)).await;
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            };
             Backend::Sqlite {
                 pool,
                 writer: Arc::new(Mutex::new(())),
@@ -236,6 +251,11 @@ impl Db {
 /// The current instant as stored: Unix seconds.
 pub(crate) fn secs(t: jiff::Timestamp) -> i64 {
     t.as_second()
+}
+
+/// An instant truncated to whole seconds, as stored.
+pub(crate) fn whole_seconds(t: jiff::Timestamp) -> jiff::Timestamp {
+    jiff::Timestamp::from_second(t.as_second()).unwrap_or(t)
 }
 
 /// Draws `N` bytes from the operating system's CSPRNG.

@@ -122,7 +122,7 @@ pub(crate) fn link(r: &impl RowExt) -> Result<VisitorLink> {
 pub(crate) async fn lock_visitor(tx: &mut Tx, id: VisitorId) -> Result<Visitor> {
     let sql = match tx.kind() {
         crate::BackendKind::Sqlite => select_visitor!("WHERE id = $1"),
-        crate::BackendKind::Postgres => select_visitor!("WHERE id = $1 FOR UPDATE"),
+        crate::BackendKind::Postgres => select_visitor!("WHERE id = $1 FOR NO KEY UPDATE"),
     };
     on_tx!(tx, |c| {
         let row = sqlx::query(sql).bind(id.0).fetch_optional(&mut *c).await?;

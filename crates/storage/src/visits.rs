@@ -186,6 +186,8 @@ impl Db {
         who: &AuditEvent,
         now: Timestamp,
     ) -> Result<VisitView> {
+        // Stored instants are whole seconds: return what a later read returns.
+        let now = crate::whole_seconds(now);
         let mut tx = self.begin().await?;
         // Lock order (PostgreSQL): facility, inmate, visitor — the same everywhere.
         let facility = lock_facility(&mut tx, &req.facility).await?;
@@ -424,7 +426,7 @@ impl Db {
         let mut tx = self.begin().await?;
         let sql = match tx.kind() {
             crate::BackendKind::Sqlite => select_visit!("WHERE v.code = $1"),
-            crate::BackendKind::Postgres => select_visit!("WHERE v.code = $1 FOR UPDATE OF v"),
+            crate::BackendKind::Postgres => select_visit!("WHERE v.code = $1 FOR NO KEY UPDATE OF v"),
         };
         let current = on_tx!(tx, |c| {
             let row = sqlx::query(sql)

@@ -19,20 +19,16 @@ use crate::i18n::Lang;
 pub fn request_lang(headers: &HeaderMap, query: Option<&str>) -> Lang {
     if let Some(q) = query {
         for pair in q.split('&') {
-            if let Some(v) = pair.strip_prefix("lang=") {
-                if let Some(l) = Lang::parse(v) {
-                    return l;
-                }
+            if let Some(l) = pair.strip_prefix("lang=").and_then(Lang::parse) {
+                return l;
             }
         }
     }
     for cookie in headers.get_all(header::COOKIE) {
         let Ok(s) = cookie.to_str() else { continue };
         for part in s.split(';') {
-            if let Some(v) = part.trim().strip_prefix("jenguk_lang=") {
-                if let Some(l) = Lang::parse(v) {
-                    return l;
-                }
+            if let Some(l) = part.trim().strip_prefix("jenguk_lang=").and_then(Lang::parse) {
+                return l;
             }
         }
     }

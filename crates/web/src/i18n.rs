@@ -61,10 +61,8 @@ impl Lang {
                 .find_map(|p| p.trim().strip_prefix("q="))
                 .and_then(|q| q.trim().parse::<f32>().ok())
                 .unwrap_or(1.0);
-            if let Some(lang) = Lang::parse(tag) {
-                if best.is_none_or(|(bq, _)| q > bq) {
-                    best = Some((q, lang));
-                }
+            if let Some(lang) = Lang::parse(tag).filter(|_| best.is_none_or(|(bq, _)| q > bq)) {
+                best = Some((q, lang));
             }
         }
         best.map_or(Lang::Id, |(_, l)| l)

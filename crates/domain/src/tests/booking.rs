@@ -465,7 +465,7 @@ fn all_reasons_at_once_sorted_and_deduplicated() {
         Refusal::VisitorBusy,
         Refusal::InmateQuota,
         Refusal::VisitorQuota,
-        Refusal::PermitMissing,
+        // No PermitMissing: counsel needs no permit to see a tahanan (KUHAP art. 70).
         Refusal::InmateSuspended,
         Refusal::InmateNotHeld,
         Refusal::VisitorBanned,

@@ -263,7 +263,9 @@ impl World {
         let link_ok = ctx.link.is_some_and(|l| {
             l.status == LinkStatus::Approved
                 && (l.relationship == Relationship::LegalCounsel) == (ctx.kind == VisitKind::Legal)
-                && (ctx.inmate.status == InmateStatus::Narapidana || l.permit_covers(day))
+                && (ctx.inmate.status == InmateStatus::Narapidana
+                    || l.relationship == Relationship::LegalCounsel
+                    || l.permit_covers(day))
         });
         let quotas_ok = ctx.kind == VisitKind::Legal
             || (ctx.inmate_week_visits < u32::from(self.policy.max_visits_per_inmate_per_week)

@@ -251,3 +251,42 @@ async fn concurrent_imports_of_one_file_create_each_inmate_once() {
     assert_eq!(created, 20);
     assert_eq!(all_inmates(&fx, &f).await.len(), 20);
 }
+
+/// On PostgreSQL `import_inmates` takes no lock: two imports of one file at once both miss
+/// the new numbers, both insert, and all but one fail whole with `reg_number_taken` (a
+/// conflict the file does not have). On SQLite they take turns and the later ones report
+/// every row unchanged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_imports_of_one_file_all_succeed() {
+    let (fx, _g) = Fx::new().await;
+    let f = fx.facility(Spec::default()).await;
+    let rows: Arc<Vec<InmateRow>> = Arc::new(
+        (1..=20)
+            .map(|n| {
+                row(
+                    n,
+                    &format!("B.I {n}/2025"),
+                    &format!("Warga {n}"),
+                    InmateStatus::Narapidana,
+                    None,
+                )
+            })
+            .collect(),
+    );
+    let barrier = Arc::new(tokio::sync::Barrier::new(4));
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let (fx, rows, b, fid) = (fx.clone(), rows.clone(), barrier.clone(), f.id);
+            tokio::spawn(async move {
+                b.wait().await;
+                fx.db.import_inmates(fid, &rows, &fx.who, fx.now).await
+            })
+        })
+        .collect();
+    let mut created = 0;
+    for h in handles {
+        let r = h.await.expect("task").expect("every import succeeds");
+        created += r.created;
+    }
+    assert_eq!(created, 20);
+}

@@ -117,3 +117,105 @@ async fn the_nik_digits_never_reach_the_database() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_visitor_s_facilities_are_those_of_the_inmates_linked() {
+    let (fx, _g) = Fx::new().await;
+    let a = fx.facility(crate::common::Spec::default()).await;
+    let b = fx.facility(crate::common::Spec::default()).await;
+    let _c = fx.facility(crate::common::Spec::default()).await;
+    let v = fx.visitor().await;
+    assert!(
+        fx.db
+            .visitor_facilities(v.id)
+            .await
+            .expect("none")
+            .is_empty()
+    );
+    let ia = fx.inmate(&a, jenguk_domain::InmateStatus::Narapidana).await;
+    let ib = fx.inmate(&b, jenguk_domain::InmateStatus::Tahanan).await;
+    let ia2 = fx.inmate(&a, jenguk_domain::InmateStatus::Narapidana).await;
+    fx.approved(&v, &ia).await;
+    fx.approved(&v, &ia2).await;
+    // Pending links count too.
+    fx.link(&v, &ib, jenguk_domain::Relationship::Sibling).await;
+    let mut got = fx.db.visitor_facilities(v.id).await.expect("facilities");
+    got.sort();
+    assert_eq!(got, vec![a.id, b.id]);
+}
+
+#[tokio::test]
+async fn links_and_visitors_are_listed_by_facility_and_status() {
+    use jenguk_domain::{InmateStatus, LinkStatus, Relationship};
+    use jenguk_storage::LinkFilter;
+    let (fx, _g) = Fx::new().await;
+    let a = fx.facility(crate::common::Spec::default()).await;
+    let b = fx.facility(crate::common::Spec::default()).await;
+    let ia = fx.inmate(&a, InmateStatus::Narapidana).await;
+    let ib = fx.inmate(&b, InmateStatus::Narapidana).await;
+    let v1 = fx.visitor().await;
+    let v2 = fx.visitor().await;
+    let _unlinked = fx.visitor().await;
+    let l1 = fx.approved(&v1, &ia).await;
+    let l2 = fx.link(&v2, &ia, Relationship::Child).await;
+    let l3 = fx.link(&v2, &ib, Relationship::Child).await;
+    match fx
+        .db
+        .create_link(
+            &jenguk_storage::NewLink {
+                visitor_id: v2.id,
+                inmate_id: ib.id,
+                relationship: Relationship::Spouse,
+                permit_number: None,
+                permit_expires: None,
+            },
+            &fx.who,
+            fx.now,
+        )
+        .await
+    {
+        Err(StorageError::Conflict("link_exists")) => {}
+        other => panic!("expected link_exists, got {other:?}"),
+    }
+
+    let ids =
+        |ls: Vec<jenguk_domain::VisitorLink>| ls.into_iter().map(|l| l.id).collect::<Vec<_>>();
+    let all = LinkFilter {
+        limit: 100,
+        ..LinkFilter::default()
+    };
+    assert_eq!(
+        ids(fx.db.links(&all).await.expect("links")),
+        vec![l1.id, l2.id, l3.id]
+    );
+    let pending_a = LinkFilter {
+        facility_id: Some(a.id),
+        status: Some(LinkStatus::Pending),
+        ..all.clone()
+    };
+    assert_eq!(
+        ids(fx.db.links(&pending_a).await.expect("links")),
+        vec![l2.id]
+    );
+    let of_v2 = LinkFilter {
+        visitor_id: Some(v2.id),
+        ..all.clone()
+    };
+    assert_eq!(
+        ids(fx.db.links(&of_v2).await.expect("links")),
+        vec![l2.id, l3.id]
+    );
+    let (link, fid) = fx.db.link(l3.id).await.expect("link");
+    assert_eq!((link.inmate_id, fid), (ib.id, b.id));
+
+    let vids = |vs: Vec<jenguk_domain::Visitor>| vs.into_iter().map(|v| v.id).collect::<Vec<_>>();
+    assert_eq!(
+        vids(fx.db.visitors(Some(a.id), 100).await.expect("visitors")),
+        vec![v2.id, v1.id]
+    );
+    assert_eq!(
+        vids(fx.db.visitors(Some(b.id), 100).await.expect("visitors")),
+        vec![v2.id]
+    );
+    assert_eq!(fx.db.visitors(None, 100).await.expect("visitors").len(), 3);
+}

@@ -57,6 +57,7 @@ invalid-enum = "{ $value }" is not a known value for { $field }.
 invalid-date-range = Invalid date range (at most 62 days, end not before start).
 invalid-unknown-time-zone = Unknown time zone. Use Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT).
 invalid-booking-window = Invalid booking window (minimum above maximum, or maximum over 365 days).
+invalid-cutoff = The booking cut-off is at most 7 days (10080 minutes) before a visit.
 invalid-name-required = A name is required.
 invalid-end-before-start = The end time must be after the start time.
 invalid-slot-length = Slots must be 5–120 minutes long and fit in the session.

@@ -57,6 +57,7 @@ invalid-enum = Nilai "{ $value }" tidak dikenal untuk isian { $field }.
 invalid-date-range = Rentang tanggal tidak sah (paling banyak 62 hari, akhir tidak sebelum awal).
 invalid-unknown-time-zone = Zona waktu tidak dikenal. Gunakan Asia/Jakarta (WIB), Asia/Makassar (WITA), atau Asia/Jayapura (WIT).
 invalid-booking-window = Jendela pemesanan tidak sah (minimal tidak boleh melebihi maksimal; maksimal 365 hari).
+invalid-cutoff = Batas waktu pemesanan paling lama 7 hari (10080 menit) sebelum kunjungan.
 invalid-name-required = Nama harus diisi.
 invalid-end-before-start = Jam selesai harus setelah jam mulai.
 invalid-slot-length = Lama slot harus 5–120 menit dan muat dalam sesi.
