@@ -103,7 +103,9 @@ pg_stop() {
         if [[ -f "$PG_DIR/data/postmaster.pid" ]]; then
             local pid
             pid=$(head -n 1 "$PG_DIR/data/postmaster.pid" 2>/dev/null || true)
-            [[ "$pid" =~ ^[0-9]+$ ]] && kill -KILL "$pid" 2>/dev/null || true
+            if [[ "$pid" =~ ^[0-9]+$ ]]; then
+                kill -KILL "$pid" 2>/dev/null || true
+            fi
         fi
     fi
     rm -rf "$PG_DIR"

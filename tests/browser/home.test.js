@@ -1,4 +1,7 @@
 // The home page of the demo server, on a small phone screen.
+//
+// The browser is an Indonesian phone (locale id-ID, so Accept-Language: id-ID): the server
+// negotiates the language from Accept-Language, and `?lang=` overrides it.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -13,7 +16,7 @@ describe('home page (demo server, 360×640)', { timeout: 300_000 }, () => {
 
   before(async () => {
     server = await startServer({ demo: true });
-    context = await launch({ viewport: { width: 360, height: 640 } });
+    context = await launch({ viewport: { width: 360, height: 640 }, locale: 'id-ID' });
     page = await firstPage(context);
   }, { timeout: 180_000 });
 

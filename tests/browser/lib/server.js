@@ -8,6 +8,7 @@
 //
 // Environment:
 //   JENGUK_BIN            the binary (default: <repo>/target/debug/jenguk)
+//   JENGUK_TEST_START_TIMEOUT_MS  how long to wait for the listening line (default 120000)
 //   JENGUK_TEST_POSTGRES  when set (e.g. postgres://postgres@127.0.0.1:5432/postgres), each server
 //                         gets a fresh database created through it with psql, dropped at stop();
 //                         otherwise a SQLite file in a fresh temporary directory.
@@ -24,7 +25,7 @@ import { promisify } from 'node:util';
 const execFileP = promisify(execFile);
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const START_TIMEOUT_MS = 120_000;
+const START_TIMEOUT_MS = Number(process.env.JENGUK_TEST_START_TIMEOUT_MS) || 120_000;
 const STOP_TIMEOUT_MS = 10_000;
 const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)/i;
 // eslint-disable-next-line no-control-regex
