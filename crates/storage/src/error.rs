@@ -23,6 +23,9 @@ pub enum StorageError {
     /// The input is well formed but not acceptable (the code names why).
     #[error("invalid: {0}")]
     Invalid(&'static str),
+    /// Too many attempts; the code names which limit (`login_code_phone`, `code_tries`, …).
+    #[error("rate limited: {0}")]
+    RateLimited(&'static str),
     /// Username or password wrong, token unknown or expired.
     #[error("unauthorized")]
     Unauthorized,

@@ -60,7 +60,8 @@ pub(crate) fn facility(r: &impl RowExt) -> Result<Facility> {
             max_days_ahead: r.u16("max_days_ahead")?,
             cutoff_minutes: {
                 let v = r.i64("cutoff_minutes")?;
-                u32::try_from(v).map_err(|_| StorageError::Corrupt(format!("cutoff_minutes = {v}")))?
+                u32::try_from(v)
+                    .map_err(|_| StorageError::Corrupt(format!("cutoff_minutes = {v}")))?
             },
             max_visits_per_inmate_per_week: r.u16("max_visits_per_inmate_per_week")?,
             max_visits_per_visitor_per_week: r.u16("max_visits_per_visitor_per_week")?,

@@ -200,11 +200,13 @@ impl Db {
         let mut tx = self.begin().await?;
         // Imports into one facility take turns (PostgreSQL); SQLite has one writer anyway.
         if tx.kind() == crate::BackendKind::Postgres {
-            on_tx!(tx, |c| sqlx::query("SELECT id FROM facilities WHERE id = $1 FOR NO KEY UPDATE")
-                .bind(facility_id.0)
-                .execute(&mut *c)
-                .await
-                .map(|r| r.rows_affected()))?;
+            on_tx!(tx, |c| sqlx::query(
+                "SELECT id FROM facilities WHERE id = $1 FOR NO KEY UPDATE"
+            )
+            .bind(facility_id.0)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
         }
         for (_, n) in rows {
             let existing: Option<(i64, String, String, Option<String>)> = on_tx!(tx, |c| {

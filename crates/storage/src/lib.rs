@@ -26,10 +26,14 @@ macro_rules! quota_statuses {
 
 mod audit;
 mod auth;
+mod chat;
 mod error;
 mod facilities;
 mod inmates;
+mod login;
 mod migrate;
+mod notices;
+mod outbox;
 mod row;
 mod schedule;
 mod visitors;
@@ -46,9 +50,11 @@ use tokio::sync::Mutex;
 
 pub use audit::{AuditEntry, AuditEvent};
 pub use auth::{Role, StaffUser, TokenIssued};
+pub use chat::ChatSession;
 pub use error::StorageError;
 pub use facilities::NewFacility;
 pub use inmates::{ImportReport, InmateRow, InmateSearch, NewInmate};
+pub use outbox::{DeliveryStatus, MessageKind, NewMessage, OutboxMessage};
 pub use schedule::{NewExtraSession, NewTemplate, SlotView};
 /// The database driver's error, for callers that tell "unavailable" from "failed".
 pub use sqlx::Error as SqlxError;

@@ -3,8 +3,14 @@
 use crate::row::RowExt;
 use crate::{Backend, Db, Result, StorageError, on_pool};
 
-const SQLITE: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
-const POSTGRES: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_init.sql"))];
+const SQLITE: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_init.sql")),
+    (2, include_str!("../migrations/sqlite/0002_outbox.sql")),
+];
+const POSTGRES: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/postgres/0001_init.sql")),
+    (2, include_str!("../migrations/postgres/0002_outbox.sql")),
+];
 
 /// Applies the migrations not yet applied, each in its own transaction. On PostgreSQL an
 /// advisory lock keeps several instances starting at once from racing.

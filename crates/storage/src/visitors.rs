@@ -421,6 +421,14 @@ impl Db {
         .await
         .map(|r| r.rows_affected())
         })?;
+        crate::notices::link_decided(
+            &mut tx,
+            id.0,
+            updated.status == LinkStatus::Approved,
+            updated.reason.as_deref(),
+            now,
+        )
+        .await?;
         audit::write(
             &mut tx,
             who,

@@ -156,12 +156,12 @@ async fn record_event(
     to: VisitStatus,
     actor: Actor,
     reason: Option<&str>,
-) -> Result<()> {
+) -> Result<i64> {
     let (atype, aid) = actor_parts(actor);
-    on_tx!(tx, |c| {
-        sqlx::query(
+    let id: i64 = on_tx!(tx, |c| {
+        sqlx::query_scalar(
         "INSERT INTO visit_events (visit_id, at, from_status, to_status, actor_type, actor_id, reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)"
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
     )
     .bind(visit.0)
     .bind(secs(at))
@@ -170,11 +170,86 @@ async fn record_event(
     .bind(atype)
     .bind(aid)
     .bind(reason)
+    .fetch_one(&mut *c)
+    .await
+    })?;
+    Ok(id)
+}
+
+/// Moves a loaded (and, on PostgreSQL, locked) visit through the state machine inside the
+/// caller's transaction: the row, its history, the family's receipt and the audit row.
+pub(crate) async fn apply_transition(
+    tx: &mut Tx,
+    current: VisitView,
+    action: VisitAction,
+    actor: Actor,
+    reason: Option<String>,
+    who: &AuditEvent,
+    now: Timestamp,
+) -> Result<VisitView> {
+    let from = current.visit.status;
+    let to = from.apply(action)?;
+    if action == VisitAction::Cancel && now >= current.visit.start {
+        return Err(StorageError::Invalid("visit_started"));
+    }
+    if matches!(
+        action,
+        VisitAction::CheckIn | VisitAction::Start | VisitAction::Record(_)
+    ) && now
+        < current
+            .visit
+            .start
+            .saturating_sub(jiff::SignedDuration::from_mins(30))
+            .unwrap_or(current.visit.start)
+    {
+        return Err(StorageError::Invalid("too_early"));
+    }
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE visits SET status = $1, status_reason = $2, updated_at = $3 WHERE id = $4"
+    )
+    .bind(to.as_str())
+    .bind(reason.as_deref())
+    .bind(secs(now))
+    .bind(current.visit.id.0)
     .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected())
-    })?;
-    Ok(())
+    .map(|r| r.rows_affected()))?;
+    let event_id = record_event(
+        tx,
+        current.visit.id,
+        now,
+        Some(from),
+        to,
+        actor,
+        reason.as_deref(),
+    )
+    .await?;
+    let change = crate::notices::StatusChange {
+        visit_id: current.visit.id,
+        event_id,
+        from,
+        to,
+        actor,
+        reason: reason.as_deref(),
+    };
+    crate::notices::visit_status(tx, &change, now).await?;
+    audit::write(
+        tx,
+        who,
+        now,
+        Audit {
+            facility_id: Some(current.visit.facility_id),
+            action: "visit.status",
+            target_type: "visit",
+            target_id: current.visit.id.0.to_string(),
+            detail: json!({ "from": from.as_str(), "to": to.as_str(), "reason": reason }),
+        },
+    )
+    .await?;
+    let mut v = current;
+    v.visit.status = to;
+    v.visit.status_reason = reason;
+    Ok(v)
 }
 
 impl Db {
@@ -323,6 +398,7 @@ impl Db {
             }
         };
         record_event(&mut tx, id, now, None, VisitStatus::Booked, req.actor, None).await?;
+        crate::notices::visit_booked(&mut tx, id, now).await?;
         audit::write(
             &mut tx,
             who,
@@ -426,7 +502,9 @@ impl Db {
         let mut tx = self.begin().await?;
         let sql = match tx.kind() {
             crate::BackendKind::Sqlite => select_visit!("WHERE v.code = $1"),
-            crate::BackendKind::Postgres => select_visit!("WHERE v.code = $1 FOR NO KEY UPDATE OF v"),
+            crate::BackendKind::Postgres => {
+                select_visit!("WHERE v.code = $1 FOR NO KEY UPDATE OF v")
+            }
         };
         let current = on_tx!(tx, |c| {
             let row = sqlx::query(sql)
@@ -437,60 +515,8 @@ impl Db {
                 .transpose()?
                 .ok_or(StorageError::NotFound("visit"))
         })?;
-        let from = current.visit.status;
-        let to = from.apply(action)?;
-        if action == VisitAction::Cancel && now >= current.visit.start {
-            return Err(StorageError::Invalid("visit_started"));
-        }
-        if matches!(
-            action,
-            VisitAction::CheckIn | VisitAction::Start | VisitAction::Record(_)
-        ) && now
-            < current
-                .visit
-                .start
-                .saturating_sub(jiff::SignedDuration::from_mins(30))
-                .unwrap_or(current.visit.start)
-        {
-            return Err(StorageError::Invalid("too_early"));
-        }
-        on_tx!(tx, |c| sqlx::query(
-            "UPDATE visits SET status = $1, status_reason = $2, updated_at = $3 WHERE id = $4"
-        )
-        .bind(to.as_str())
-        .bind(reason.as_deref())
-        .bind(secs(now))
-        .bind(current.visit.id.0)
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected()))?;
-        record_event(
-            &mut tx,
-            current.visit.id,
-            now,
-            Some(from),
-            to,
-            actor,
-            reason.as_deref(),
-        )
-        .await?;
-        audit::write(
-            &mut tx,
-            who,
-            now,
-            Audit {
-                facility_id: Some(current.visit.facility_id),
-                action: "visit.status",
-                target_type: "visit",
-                target_id: current.visit.id.0.to_string(),
-                detail: json!({ "from": from.as_str(), "to": to.as_str(), "reason": reason }),
-            },
-        )
-        .await?;
+        let v = apply_transition(&mut tx, current, action, actor, reason, who, now).await?;
         tx.commit().await?;
-        let mut v = current;
-        v.visit.status = to;
-        v.visit.status_reason = reason;
         Ok(v)
     }
 

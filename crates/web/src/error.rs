@@ -179,6 +179,11 @@ impl From<StorageError> for ApiError {
             StorageError::Invalid(code) => {
                 ApiError::invalid(code, &format!("invalid-{}", code.replace('_', "-")))
             }
+            StorageError::RateLimited(code) => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                code,
+                format!("rate-limited-{}", code.replace('_', "-")),
+            ),
             StorageError::Unauthorized => ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "bad_credentials",

@@ -27,7 +27,11 @@ pub fn request_lang(headers: &HeaderMap, query: Option<&str>) -> Lang {
     for cookie in headers.get_all(header::COOKIE) {
         let Ok(s) = cookie.to_str() else { continue };
         for part in s.split(';') {
-            if let Some(l) = part.trim().strip_prefix("jenguk_lang=").and_then(Lang::parse) {
+            if let Some(l) = part
+                .trim()
+                .strip_prefix("jenguk_lang=")
+                .and_then(Lang::parse)
+            {
                 return l;
             }
         }

@@ -106,3 +106,10 @@ refusal-outside_window = This time is outside the facility's booking window.
 refusal-past_cutoff = Booking for this slot has closed; book before the cut-off.
 refusal-wrong_visit_kind = Wrong kind of visit: legal sessions are for counsel only, and counsel books legal visits.
 refusal-too_many_people = More visitors than the facility allows.
+
+## Rate limits
+rate-limited-login-code-phone = Too many code requests for this number. Wait 15 minutes and try again.
+rate-limited-login-code-ip = Too many code requests from this network. Try again later.
+rate-limited-code-tries = Too many wrong codes. Ask for a new code.
+invalid-code-wrong = Wrong code. Check your WhatsApp message again.
+invalid-code-expired = This code is no longer valid. Ask for a new code.

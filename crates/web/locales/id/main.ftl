@@ -106,3 +106,10 @@ refusal-outside_window = Waktu ini di luar jendela pemesanan fasilitas.
 refusal-past_cutoff = Pemesanan untuk jadwal ini sudah ditutup; pesan paling lambat sebelum batas waktu.
 refusal-wrong_visit_kind = Jenis kunjungan tidak sesuai: sesi hukum hanya untuk kuasa hukum, dan kuasa hukum memesan kunjungan hukum.
 refusal-too_many_people = Jumlah pengunjung melebihi batas fasilitas.
+
+## Batas percobaan
+rate-limited-login-code-phone = Terlalu banyak permintaan kode untuk nomor ini. Tunggu 15 menit lalu coba lagi.
+rate-limited-login-code-ip = Terlalu banyak permintaan kode dari jaringan ini. Coba lagi nanti.
+rate-limited-code-tries = Kode salah terlalu sering. Minta kode baru.
+invalid-code-wrong = Kode salah. Periksa kembali pesan WhatsApp Anda.
+invalid-code-expired = Kode sudah tidak berlaku. Minta kode baru.
