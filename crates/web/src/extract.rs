@@ -42,11 +42,14 @@ pub fn request_lang(headers: &HeaderMap, query: Option<&str>) -> Lang {
         .map_or(Lang::Id, Lang::from_accept_language)
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Lang {
+/// The request's language, as an extractor.
+pub struct ReqLang(pub Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for ReqLang {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(request_lang(&parts.headers, parts.uri.query()))
+        Ok(ReqLang(request_lang(&parts.headers, parts.uri.query())))
     }
 }
 

@@ -8,7 +8,7 @@
 pub mod api;
 pub mod error;
 pub mod extract;
-pub mod i18n;
+pub use jenguk_i18n as i18n;
 pub mod openapi;
 pub mod pages;
 

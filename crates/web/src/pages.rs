@@ -8,7 +8,7 @@ use jenguk_domain::facility::zone_abbreviation;
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::i18n::Lang;
+use crate::extract::ReqLang;
 
 struct FacilityCard {
     name: String,
@@ -39,7 +39,7 @@ struct HomePage {
 /// language cookie so that the choice sticks.
 pub async fn get_home(
     State(state): State<AppState>,
-    lang: Lang,
+    ReqLang(lang): ReqLang,
     uri: axum::http::Uri,
 ) -> Result<Response, ApiError> {
     let facilities = state.db.facilities().await?;

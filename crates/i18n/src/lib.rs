@@ -1,7 +1,9 @@
-//! Translations (Fluent, compiled into the binary) and the choice of language.
+//! Translations (Fluent, compiled into the binary) and the choice of language, shared by the
+//! web pages, the API's errors and the WhatsApp messages.
 //!
-//! Bahasa Indonesia is the default; English is complete. A test checks that both locales
-//! have the same keys.
+//! Bahasa Indonesia is the default; English is complete. Each area has its own file in
+//! `locales/{id,en}/` (`main.ftl` for the web, `notify.ftl` for WhatsApp); a test checks that
+//! both locales have the same files, the same keys, and that every message formats.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -118,11 +120,28 @@ mod tests {
             .collect()
     }
 
+    fn files(lang: &str) -> BTreeSet<String> {
+        let dir = format!("{}/locales/{lang}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    fn all_keys(lang: &str) -> BTreeSet<String> {
+        let dir = env!("CARGO_MANIFEST_DIR");
+        files(lang)
+            .iter()
+            .flat_map(|f| keys(&format!("{dir}/locales/{lang}/{f}")))
+            .collect()
+    }
+
     #[test]
     fn both_locales_have_the_same_keys() {
         let dir = env!("CARGO_MANIFEST_DIR");
-        let id = keys(&format!("{dir}/locales/id/main.ftl"));
-        let en = keys(&format!("{dir}/locales/en/main.ftl"));
+        assert_eq!(files("id"), files("en"));
+        let id = all_keys("id");
+        let en = all_keys("en");
         assert!(id.len() > 50, "too few keys: {}", id.len());
         let only_id: Vec<_> = id.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&id).collect();
@@ -131,8 +150,11 @@ mod tests {
             "id only: {only_id:?}, en only: {only_en:?}"
         );
         // Every message formats in both languages once its arguments are given.
-        for lang in [Lang::Id, Lang::En] {
-            let path = format!("{dir}/locales/{}/main.ftl", lang.tag());
+        for (lang, file) in [Lang::Id, Lang::En]
+            .into_iter()
+            .flat_map(|l| files(l.tag()).into_iter().map(move |f| (l, f)))
+        {
+            let path = format!("{dir}/locales/{}/{file}", lang.tag());
             let text = std::fs::read_to_string(path).unwrap();
             for line in text
                 .lines()
@@ -162,6 +184,26 @@ mod tests {
             }
         }
     }
+
+    /// Every argument name used in the Fluent files: a test gives each a value.
+    const ARGS: [&str; 16] = [
+        "reference",
+        "detail",
+        "field",
+        "code",
+        "value",
+        "from",
+        "to",
+        "zone",
+        "minutes",
+        "min",
+        "max",
+        "facility",
+        "inmate",
+        "time",
+        "reason",
+        "by",
+    ];
 
     #[test]
     fn accept_language_is_weighted_and_defaults_to_indonesian() {
