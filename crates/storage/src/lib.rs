@@ -26,6 +26,7 @@ macro_rules! quota_statuses {
 
 mod audit;
 mod auth;
+mod booking;
 mod chat;
 mod error;
 mod facilities;

@@ -238,6 +238,42 @@ impl Db {
         })
     }
 
+    /// A visitor by mobile number.
+    pub async fn visitor_by_phone(&self, phone: &PhoneNumber) -> Result<Option<Visitor>> {
+        on_pool!(self, |p| {
+            let row = sqlx::query(select_visitor!("WHERE phone = $1"))
+                .bind(phone.as_e164())
+                .fetch_optional(p)
+                .await?;
+            row.map(|r| visitor(&r)).transpose()
+        })
+    }
+
+    /// The language a visitor reads (`id` or `en`).
+    pub async fn visitor_lang(&self, id: VisitorId) -> Result<String> {
+        on_pool!(self, |p| sqlx::query_scalar(
+            "SELECT lang FROM visitors WHERE id = $1"
+        )
+        .bind(id.0)
+        .fetch_optional(p)
+        .await)?
+        .ok_or(StorageError::NotFound("visitor"))
+    }
+
+    /// Sets the language a visitor reads.
+    pub async fn set_visitor_lang(&self, id: VisitorId, lang: &str) -> Result<()> {
+        let lang = if lang == "en" { "en" } else { "id" };
+        on_pool!(self, |p| sqlx::query(
+            "UPDATE visitors SET lang = $1 WHERE id = $2"
+        )
+        .bind(lang)
+        .bind(id.0)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
     /// A visitor by NIK (exact match through the keyed hash).
     pub async fn visitor_by_nik(&self, nik: &Nik) -> Result<Option<Visitor>> {
         let hash = self.nik_hash(nik);

@@ -1,0 +1,264 @@
+//! The booking transaction, and moving a visit to another slot.
+
+use jenguk_domain::booking::{BookingContext, BookingPolicy};
+use jenguk_domain::schedule::find_slot;
+use jenguk_domain::visit::VisitAction;
+use jenguk_domain::{Visit, VisitCode, VisitId, VisitStatus};
+use jiff::Timestamp;
+use serde_json::json;
+
+use crate::audit::{self, Audit, AuditEvent};
+use crate::facilities::lock_facility;
+use crate::inmates::lock_inmate;
+use crate::schedule::schedule_in_tx;
+use crate::visitors::{link_between, lock_visitor};
+use crate::visits::{BookingRequest, VisitView, apply_transition, count, lock_visit, record_event};
+use crate::{Db, Result, StorageError, Tx, on_tx, random_bytes, secs};
+
+/// Books inside the caller's transaction, taking the locks in the one order used everywhere
+/// (PostgreSQL: facility, inmate, visitor). `now` must be whole seconds.
+pub(crate) async fn book_in_tx(
+    tx: &mut Tx,
+    req: &BookingRequest,
+    who: &AuditEvent,
+    now: Timestamp,
+) -> Result<VisitView> {
+    // Lock order (PostgreSQL): facility, inmate, visitor — the same everywhere.
+    let facility = lock_facility(tx, &req.facility).await?;
+    let tz = facility
+        .tz()
+        .map_err(|e| StorageError::Corrupt(format!("time zone: {e}")))?;
+    let local_date = req.start.to_zoned(tz.clone()).date();
+    let sched = schedule_in_tx(tx, facility.id, local_date, local_date).await?;
+    let slot = find_slot(
+        &tz,
+        &sched.templates,
+        &sched.extras,
+        &sched.excluded,
+        req.start,
+        req.kind,
+    );
+    let inmate = lock_inmate(tx, req.inmate_id).await?;
+    let visitor = lock_visitor(tx, req.visitor_id).await?;
+    let link = link_between(tx, req.visitor_id, req.inmate_id).await?;
+
+    let (mut slot_booked, mut inmate_overlapping, mut visitor_overlapping) = (0, 0, 0);
+    let (mut inmate_week, mut visitor_week) = (0, 0);
+    if let Some(s) = &slot {
+        let n: i64 = on_tx!(tx, |c| {
+            sqlx::query_scalar(concat!(
+            "SELECT COUNT(*) FROM visits WHERE facility_id = $1 AND start_at = $2 AND kind = $3 AND status IN ",
+            active_statuses!()
+        ))
+        .bind(facility.id.0)
+        .bind(secs(s.start))
+        .bind(s.kind.as_str())
+        .fetch_one(&mut *c)
+        .await
+        })?;
+        slot_booked = u32::try_from(n).unwrap_or(u32::MAX);
+        let overlap = concat!(
+            "SELECT COUNT(*) FROM visits WHERE inmate_id = $1 AND start_at < $3 AND end_at > $2 AND status IN ",
+            active_statuses!()
+        );
+        inmate_overlapping = count(tx, overlap, inmate.id.0, secs(s.start), secs(s.end)).await?;
+        visitor_overlapping = count(
+            tx,
+            concat!(
+                "SELECT COUNT(*) FROM visits WHERE visitor_id = $1 AND start_at < $3 AND end_at > $2 AND status IN ",
+                active_statuses!()
+            ),
+            visitor.id.0,
+            secs(s.start),
+            secs(s.end),
+        )
+        .await?;
+        let (wk_start, wk_end) = BookingPolicy::week_bounds(&tz, s.start);
+        inmate_week = count(
+            tx,
+            concat!(
+                "SELECT COUNT(*) FROM visits WHERE inmate_id = $1 AND kind = 'family' AND start_at >= $2 AND start_at < $3 AND status IN ",
+                quota_statuses!()
+            ),
+            inmate.id.0,
+            secs(wk_start),
+            secs(wk_end),
+        )
+        .await?;
+        let visitor_week_sql = concat!(
+            "SELECT COUNT(*) FROM visits WHERE visitor_id = $1 AND kind = 'family' AND start_at >= $2 AND start_at < $3 AND facility_id = ",
+            "(SELECT facility_id FROM inmates WHERE id = $4) AND status IN ",
+            quota_statuses!()
+        );
+        let n: i64 = on_tx!(tx, |c| sqlx::query_scalar(visitor_week_sql)
+            .bind(visitor.id.0)
+            .bind(secs(wk_start))
+            .bind(secs(wk_end))
+            .bind(inmate.id.0)
+            .fetch_one(&mut *c)
+            .await)?;
+        visitor_week = u32::try_from(n).unwrap_or(u32::MAX);
+    }
+
+    let ctx = BookingContext {
+        now,
+        tz: &tz,
+        policy: &facility.policy,
+        kind: req.kind,
+        slot: slot.as_ref(),
+        people: req.people,
+        slot_booked,
+        inmate: &inmate,
+        inmate_here: inmate.facility_id == facility.id,
+        visitor: &visitor,
+        link: link.as_ref(),
+        inmate_overlapping,
+        visitor_overlapping,
+        inmate_week_visits: inmate_week,
+        visitor_week_visits: visitor_week,
+    };
+    BookingPolicy::check(&ctx).map_err(StorageError::Refused)?;
+    let Some(slot) = slot else {
+        return Err(StorageError::Refused(vec![
+            jenguk_domain::Refusal::NoSuchSlot,
+        ]));
+    };
+
+    // 40 random bits: a collision is rare; the unique index catches it and we draw again
+    // inside the same transaction (a savepoint keeps the transaction usable on PostgreSQL).
+    let mut attempt = 0;
+    let (id, code) = loop {
+        attempt += 1;
+        let code = VisitCode::from_random(random_bytes::<5>()?);
+        let inserted: Option<i64> = on_tx!(tx, |c| {
+            sqlx::query_scalar(
+            "INSERT INTO visits (facility_id, code, inmate_id, visitor_id, kind, start_at, end_at, people, status, channel, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'booked', $9, $10, $10)
+             ON CONFLICT (code) DO NOTHING RETURNING id"
+        )
+        .bind(facility.id.0)
+        .bind(code.as_str())
+        .bind(inmate.id.0)
+        .bind(visitor.id.0)
+        .bind(req.kind.as_str())
+        .bind(secs(slot.start))
+        .bind(secs(slot.end))
+        .bind(i64::from(req.people))
+        .bind(req.channel.as_str())
+        .bind(secs(now))
+        .fetch_optional(&mut *c)
+        .await
+        })?;
+        match inserted {
+            Some(id) => break (VisitId(id), code),
+            None if attempt < 5 => continue,
+            None => return Err(StorageError::Internal("no free visit code".into())),
+        }
+    };
+    record_event(tx, id, now, None, VisitStatus::Booked, req.actor, None).await?;
+    crate::notices::visit_booked(tx, id, now).await?;
+    audit::write(
+        tx,
+        who,
+        now,
+        Audit {
+            facility_id: Some(facility.id),
+            action: "visit.book",
+            target_type: "visit",
+            target_id: id.0.to_string(),
+            detail: json!({
+                "start": slot.start.to_string(),
+                "kind": req.kind.as_str(),
+                "inmate_id": inmate.id.0,
+                "visitor_id": visitor.id.0,
+                "channel": req.channel.as_str(),
+            }),
+        },
+    )
+    .await?;
+    Ok(VisitView {
+        visit: Visit {
+            id,
+            facility_id: facility.id,
+            code: Some(code.clone()),
+            inmate_id: inmate.id,
+            visitor_id: visitor.id,
+            kind: req.kind,
+            start: slot.start,
+            end: slot.end,
+            booth_id: None,
+            people: req.people,
+            status: VisitStatus::Booked,
+            status_reason: None,
+            created_at: now,
+        },
+        code,
+        facility_code: facility.code.as_str().to_string(),
+        time_zone: facility.time_zone.clone(),
+    })
+}
+
+impl Db {
+    /// Books a visit. Everything is decided and written in one transaction holding the locks
+    /// that make the rules hold under concurrency; a returned visit is committed (durable).
+    pub async fn book(
+        &self,
+        req: &BookingRequest,
+        who: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<VisitView> {
+        // Stored instants are whole seconds: return what a later read returns.
+        let now = crate::whole_seconds(now);
+        let mut tx = self.begin().await?;
+        let v = book_in_tx(&mut tx, req, who, now).await?;
+        tx.commit().await?;
+        Ok(v)
+    }
+
+    /// Moves a visit to another slot in one transaction: the new booking is checked by the
+    /// same rules (the old visit's place, time and quota are given back first) and, if it is
+    /// refused, the old visit stays as it was. The old visit ends `cancelled` with the reason
+    /// "moved", and the family receives both receipts.
+    pub async fn move_visit(
+        &self,
+        code: &VisitCode,
+        new_start: Timestamp,
+        actor: jenguk_domain::visit::Actor,
+        who: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<VisitView> {
+        let now = crate::whole_seconds(now);
+        let current = self.visit_by_code(code).await?;
+        let facility = self.facility_by_id(current.visit.facility_id).await?;
+        let mut tx = self.begin().await?;
+        // Same lock order as a booking: the facility first.
+        lock_facility(&mut tx, &facility.code).await?;
+        let current = lock_visit(&mut tx, code).await?;
+        let req = BookingRequest {
+            facility: facility.code.clone(),
+            start: new_start,
+            kind: current.visit.kind,
+            inmate_id: current.visit.inmate_id,
+            visitor_id: current.visit.visitor_id,
+            people: current.visit.people,
+            channel: crate::visits::Channel::Staff,
+            actor,
+        };
+        if current.visit.start == new_start {
+            return Err(StorageError::Invalid("same_slot"));
+        }
+        apply_transition(
+            &mut tx,
+            current,
+            VisitAction::Cancel,
+            actor,
+            Some("moved".to_string()),
+            who,
+            now,
+        )
+        .await?;
+        let v = book_in_tx(&mut tx, &req, who, now).await?;
+        tx.commit().await?;
+        Ok(v)
+    }
+}
