@@ -161,22 +161,11 @@ mod tests {
                 .filter(|l| !l.starts_with('#') && l.contains(" = "))
             {
                 let key = line.split(" = ").next().unwrap().trim();
-                let args: Vec<(&'static str, String)> = [
-                    "reference",
-                    "detail",
-                    "field",
-                    "code",
-                    "value",
-                    "from",
-                    "zone",
-                    "minutes",
-                    "min",
-                    "max",
-                ]
-                .into_iter()
-                .filter(|a| line.contains(&format!("${a}")))
-                .map(|a| (a, "x".to_string()))
-                .collect();
+                let args: Vec<(&'static str, String)> = ARGS
+                    .into_iter()
+                    .filter(|a| line.contains(&format!("${a}")))
+                    .map(|a| (a, "x".to_string()))
+                    .collect();
                 assert!(
                     lang.try_t_args(key, &args).is_some(),
                     "{key} does not format in {lang:?}"
@@ -186,7 +175,7 @@ mod tests {
     }
 
     /// Every argument name used in the Fluent files: a test gives each a value.
-    const ARGS: [&str; 16] = [
+    const ARGS: [&str; 19] = [
         "reference",
         "detail",
         "field",
@@ -203,6 +192,9 @@ mod tests {
         "time",
         "reason",
         "by",
+        "link",
+        "change",
+        "at",
     ];
 
     #[test]
