@@ -36,7 +36,9 @@ pub async fn run(cmd: AdminCommand) -> anyhow::Result<()> {
             db,
         } => {
             let Some(role) = Role::parse(&role) else {
-                bail!("unknown role {role:?}: choose national_admin, facility_admin, operator or officer");
+                bail!(
+                    "unknown role {role:?}: choose national_admin, facility_admin, operator or officer"
+                );
             };
             let db = Db::connect(&db.database).await?;
             let facility_id = match facility.as_deref() {

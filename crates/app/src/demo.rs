@@ -16,10 +16,30 @@ use jiff::{Span, Timestamp};
 /// The demo's staff accounts: (username, password, role, facility). Demo only.
 pub const ACCOUNTS: &[(&str, &str, Role, Option<&str>)] = &[
     ("admin", "demo-admin-2026", Role::NationalAdmin, None),
-    ("admin.serang", "demo-serang-2026", Role::FacilityAdmin, Some("RUTAN-SERANG")),
-    ("operator.serang", "demo-operator-2026", Role::Operator, Some("RUTAN-SERANG")),
-    ("officer.serang", "demo-officer-2026", Role::Officer, Some("RUTAN-SERANG")),
-    ("operator.makassar", "demo-makassar-2026", Role::Operator, Some("LAPAS-MAKASSAR")),
+    (
+        "admin.serang",
+        "demo-serang-2026",
+        Role::FacilityAdmin,
+        Some("RUTAN-SERANG"),
+    ),
+    (
+        "operator.serang",
+        "demo-operator-2026",
+        Role::Operator,
+        Some("RUTAN-SERANG"),
+    ),
+    (
+        "officer.serang",
+        "demo-officer-2026",
+        Role::Officer,
+        Some("RUTAN-SERANG"),
+    ),
+    (
+        "operator.makassar",
+        "demo-makassar-2026",
+        Role::Operator,
+        Some("LAPAS-MAKASSAR"),
+    ),
 ];
 
 struct DemoFacility {
@@ -43,14 +63,54 @@ const FACILITIES: &[DemoFacility] = &[
         zone: "Asia/Jakarta",
         booths: 4,
         inmates: &[
-            ("A.II 118/2026", "Ahmad Fauzi", InmateStatus::Tahanan, "Blok A"),
-            ("A.III 42/2026", "Rudi Hartono", InmateStatus::Tahanan, "Blok A"),
-            ("B.I 231/2024", "Dedi Kurniawan", InmateStatus::Narapidana, "Blok B"),
-            ("B.I 87/2023", "Slamet Riyadi", InmateStatus::Narapidana, "Blok B"),
-            ("B.IIa 15/2026", "Yusuf Maulana", InmateStatus::Narapidana, "Blok C"),
-            ("B.I 301/2025", "Siti Nurhaliza", InmateStatus::Narapidana, "Blok Wanita"),
-            ("A.II 120/2026", "Bambang Sutrisno", InmateStatus::Tahanan, "Blok A"),
-            ("B.IIb 4/2026", "Eko Prasetyo", InmateStatus::Narapidana, "Blok C"),
+            (
+                "A.II 118/2026",
+                "Ahmad Fauzi",
+                InmateStatus::Tahanan,
+                "Blok A",
+            ),
+            (
+                "A.III 42/2026",
+                "Rudi Hartono",
+                InmateStatus::Tahanan,
+                "Blok A",
+            ),
+            (
+                "B.I 231/2024",
+                "Dedi Kurniawan",
+                InmateStatus::Narapidana,
+                "Blok B",
+            ),
+            (
+                "B.I 87/2023",
+                "Slamet Riyadi",
+                InmateStatus::Narapidana,
+                "Blok B",
+            ),
+            (
+                "B.IIa 15/2026",
+                "Yusuf Maulana",
+                InmateStatus::Narapidana,
+                "Blok C",
+            ),
+            (
+                "B.I 301/2025",
+                "Siti Nurhaliza",
+                InmateStatus::Narapidana,
+                "Blok Wanita",
+            ),
+            (
+                "A.II 120/2026",
+                "Bambang Sutrisno",
+                InmateStatus::Tahanan,
+                "Blok A",
+            ),
+            (
+                "B.IIb 4/2026",
+                "Eko Prasetyo",
+                InmateStatus::Narapidana,
+                "Blok C",
+            ),
         ],
     },
     DemoFacility {
@@ -62,10 +122,30 @@ const FACILITIES: &[DemoFacility] = &[
         zone: "Asia/Makassar",
         booths: 6,
         inmates: &[
-            ("B.I 512/2022", "Andi Baso", InmateStatus::Narapidana, "Blok Mawar"),
-            ("B.I 77/2021", "Muhammad Arfah", InmateStatus::Narapidana, "Blok Melati"),
-            ("B.I 903/2025", "Irwan Syahputra", InmateStatus::Narapidana, "Blok Mawar"),
-            ("A.III 12/2026", "Haerul Anwar", InmateStatus::Tahanan, "Blok Anggrek"),
+            (
+                "B.I 512/2022",
+                "Andi Baso",
+                InmateStatus::Narapidana,
+                "Blok Mawar",
+            ),
+            (
+                "B.I 77/2021",
+                "Muhammad Arfah",
+                InmateStatus::Narapidana,
+                "Blok Melati",
+            ),
+            (
+                "B.I 903/2025",
+                "Irwan Syahputra",
+                InmateStatus::Narapidana,
+                "Blok Mawar",
+            ),
+            (
+                "A.III 12/2026",
+                "Haerul Anwar",
+                InmateStatus::Tahanan,
+                "Blok Anggrek",
+            ),
         ],
     },
     DemoFacility {
@@ -77,21 +157,78 @@ const FACILITIES: &[DemoFacility] = &[
         zone: "Asia/Jayapura",
         booths: 2,
         inmates: &[
-            ("B.I 45/2023", "Yohanes Wenda", InmateStatus::Narapidana, "Blok 1"),
-            ("B.I 61/2024", "Markus Kogoya", InmateStatus::Narapidana, "Blok 2"),
-            ("A.II 8/2026", "Petrus Yikwa", InmateStatus::Tahanan, "Blok 1"),
+            (
+                "B.I 45/2023",
+                "Yohanes Wenda",
+                InmateStatus::Narapidana,
+                "Blok 1",
+            ),
+            (
+                "B.I 61/2024",
+                "Markus Kogoya",
+                InmateStatus::Narapidana,
+                "Blok 2",
+            ),
+            (
+                "A.II 8/2026",
+                "Petrus Yikwa",
+                InmateStatus::Tahanan,
+                "Blok 1",
+            ),
         ],
     },
 ];
 
 /// (name, NIK, phone, facility code, inmate registration number, relationship)
 const VISITORS: &[(&str, &str, &str, &str, &str, Relationship)] = &[
-    ("Nurhayati", "3604015506900002", "0812-3456-0001", "RUTAN-SERANG", "B.I 231/2024", Relationship::Spouse),
-    ("Sumarni", "3604016408620003", "0813-3456-0002", "RUTAN-SERANG", "A.II 118/2026", Relationship::Parent),
-    ("Agus Salim", "3604011208850001", "0857-3456-0003", "RUTAN-SERANG", "B.I 87/2023", Relationship::Sibling),
-    ("Hasnah Daeng", "7371016301780004", "0811-4456-0004", "LAPAS-MAKASSAR", "B.I 512/2022", Relationship::Spouse),
-    ("Maria Wenda", "9171014410950005", "0821-5456-0005", "LAPAS-ABEPURA", "B.I 45/2023", Relationship::Sibling),
-    ("Rahmat Hidayat, S.H.", "3171011708750006", "0818-6456-0006", "RUTAN-SERANG", "A.II 118/2026", Relationship::LegalCounsel),
+    (
+        "Nurhayati",
+        "3604015506900002",
+        "0812-3456-0001",
+        "RUTAN-SERANG",
+        "B.I 231/2024",
+        Relationship::Spouse,
+    ),
+    (
+        "Sumarni",
+        "3604016408620003",
+        "0813-3456-0002",
+        "RUTAN-SERANG",
+        "A.II 118/2026",
+        Relationship::Parent,
+    ),
+    (
+        "Agus Salim",
+        "3604011208850001",
+        "0857-3456-0003",
+        "RUTAN-SERANG",
+        "B.I 87/2023",
+        Relationship::Sibling,
+    ),
+    (
+        "Hasnah Daeng",
+        "7371016301780004",
+        "0811-4456-0004",
+        "LAPAS-MAKASSAR",
+        "B.I 512/2022",
+        Relationship::Spouse,
+    ),
+    (
+        "Maria Wenda",
+        "9171014410950005",
+        "0821-5456-0005",
+        "LAPAS-ABEPURA",
+        "B.I 45/2023",
+        Relationship::Sibling,
+    ),
+    (
+        "Rahmat Hidayat, S.H.",
+        "3171011708750006",
+        "0818-6456-0006",
+        "RUTAN-SERANG",
+        "A.II 118/2026",
+        Relationship::LegalCounsel,
+    ),
 ];
 
 /// Seeds the demo unless the database already has facilities.
@@ -138,7 +275,13 @@ pub async fn seed_if_empty(db: &Db) -> anyhow::Result<()> {
             sessions.push((wd, t(9, 0)?, t(12, 0)?, f.booths - 1, VisitKind::Family));
             sessions.push((wd, t(13, 0)?, t(15, 0)?, f.booths - 1, VisitKind::Family));
         }
-        sessions.push((Weekday::Saturday, t(9, 0)?, t(11, 0)?, f.booths - 1, VisitKind::Family));
+        sessions.push((
+            Weekday::Saturday,
+            t(9, 0)?,
+            t(11, 0)?,
+            f.booths - 1,
+            VisitKind::Family,
+        ));
         for wd in [Weekday::Tuesday, Weekday::Thursday] {
             sessions.push((wd, t(15, 0)?, t(16, 0)?, 1, VisitKind::Legal));
         }
@@ -272,7 +415,10 @@ async fn seed_visitors(db: &Db, now: Timestamp) -> anyhow::Result<()> {
                 .slots(&facility, from, from.saturating_add(Span::new().days(7)))
                 .await
                 .map_err(err)?;
-            if let Some(s) = slots.iter().find(|s| s.slot.kind == VisitKind::Family && s.booked == 0) {
+            if let Some(s) = slots
+                .iter()
+                .find(|s| s.slot.kind == VisitKind::Family && s.booked == 0)
+            {
                 let req = BookingRequest {
                     facility: facility.code.clone(),
                     start: s.slot.start,

@@ -27,7 +27,11 @@ pub struct BadRow {
 pub fn parse_csv(bytes: &[u8]) -> Result<(Vec<InmateRow>, Vec<BadRow>), String> {
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
         .map_err(|e| format!("the file is not UTF-8 text (save it as CSV UTF-8): {e}"))?;
-    let delimiter = if text.lines().next().is_some_and(|h| h.contains(';') && !h.contains(',')) {
+    let delimiter = if text
+        .lines()
+        .next()
+        .is_some_and(|h| h.contains(';') && !h.contains(','))
+    {
         b';'
     } else {
         b','
@@ -85,10 +89,11 @@ pub fn parse_csv(bytes: &[u8]) -> Result<(Vec<InmateRow>, Vec<BadRow>), String> 
                 field(status_col)
             ));
         }
-        if let Some(r) = &reg {
-            if let Some(first) = seen.insert(r.as_str().to_string(), line) {
-                reasons.push(format!("reg_number {r} also on line {first}"));
-            }
+        if let Some((r, first)) = reg
+            .as_ref()
+            .and_then(|r| seen.insert(r.as_str().to_string(), line).map(|f| (r, f)))
+        {
+            reasons.push(format!("reg_number {r} also on line {first}"));
         }
         match (reg, name, status) {
             (Some(reg_number), Some(name), Some(status)) if reasons.is_empty() => {
@@ -188,7 +193,15 @@ mod tests {
 
     #[test]
     fn wrong_columns_and_wrong_encoding_are_refused_whole() {
-        assert!(parse_csv(b"id,foo\n1,2\n").unwrap_err().contains("reg_number"));
-        assert!(parse_csv(b"reg_number,name,status\n\xff\xfe,x,y\n").unwrap_err().contains("UTF-8"));
+        assert!(
+            parse_csv(b"id,foo\n1,2\n")
+                .unwrap_err()
+                .contains("reg_number")
+        );
+        assert!(
+            parse_csv(b"reg_number,name,status\n\xff\xfe,x,y\n")
+                .unwrap_err()
+                .contains("UTF-8")
+        );
     }
 }

@@ -13,7 +13,11 @@ use clap::Args;
 #[derive(Args, Debug, Clone)]
 pub struct DbArgs {
     /// `sqlite://PATH` (created if missing) or `postgres://USER@HOST:PORT/DB`.
-    #[arg(long, env = "JENGUK_DATABASE_URL", default_value = "sqlite://jenguk.db")]
+    #[arg(
+        long,
+        env = "JENGUK_DATABASE_URL",
+        default_value = "sqlite://jenguk.db"
+    )]
     pub database: String,
 }
 
@@ -45,7 +49,10 @@ pub fn redact(url: &str) -> String {
 mod tests {
     #[test]
     fn passwords_are_redacted_from_urls() {
-        assert_eq!(super::redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            super::redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(super::redact("sqlite://jenguk.db"), "sqlite://jenguk.db");
     }

@@ -8,9 +8,12 @@ use crate::ServeArgs;
 
 /// Connects, migrates, (for a demo) seeds, binds and serves until SIGTERM or Ctrl-C.
 pub async fn serve(args: &ServeArgs, demo: bool) -> anyhow::Result<()> {
-    let db = Db::connect(&args.db.database)
-        .await
-        .with_context(|| format!("cannot open the database {}", crate::redact(&args.db.database)))?;
+    let db = Db::connect(&args.db.database).await.with_context(|| {
+        format!(
+            "cannot open the database {}",
+            crate::redact(&args.db.database)
+        )
+    })?;
     if demo {
         crate::demo::seed_if_empty(&db).await?;
     }

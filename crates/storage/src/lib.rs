@@ -178,6 +178,8 @@ impl Db {
                 match SqlitePoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(Duration::from_secs(30))
+                    // A local file: a checkout needs no round trip to test the connection.
+                    .test_before_acquire(false)
                     .connect_with(opts.clone())
                     .await
                 {
@@ -200,6 +202,9 @@ impl Db {
             let pool = PgPoolOptions::new()
                 .max_connections(32)
                 .acquire_timeout(Duration::from_secs(30))
+                // Broken connections surface as errors on use; a ping per checkout costs a
+                // round trip on every query.
+                .test_before_acquire(false)
                 .connect_with(opts)
                 .await?;
             Backend::Postgres(pool)
