@@ -12,7 +12,7 @@ use crate::facilities::lock_facility;
 use crate::inmates::lock_inmate;
 use crate::schedule::schedule_in_tx;
 use crate::visitors::{link_between, lock_visitor};
-use crate::visits::{BookingRequest, VisitView, apply_transition, count, lock_visit, record_event};
+use crate::visits::{BookingRequest, VisitView, apply_transition, lock_visit, record_event};
 use crate::{Db, Result, StorageError, Tx, on_tx, random_bytes, secs};
 
 /// Books inside the caller's transaction, taking the locks in the one order used everywhere
@@ -23,6 +23,80 @@ pub(crate) async fn book_in_tx(
     who: &AuditEvent,
     now: Timestamp,
 ) -> Result<VisitView> {
+    let Checked {
+        facility,
+        slot,
+        inmate,
+        visitor,
+    } = check(tx, req, now).await?;
+    insert(tx, req, who, now, facility, slot, inmate, visitor).await
+}
+
+/// What a booking that passed the rules needs to be written.
+struct Checked {
+    facility: jenguk_domain::Facility,
+    slot: jenguk_domain::Slot,
+    inmate: jenguk_domain::Inmate,
+    visitor: jenguk_domain::Visitor,
+}
+
+/// The counts the rules need, in one statement.
+#[derive(Default)]
+struct Counts {
+    slot_booked: u32,
+    inmate_overlapping: u32,
+    visitor_overlapping: u32,
+    inmate_week: u32,
+    visitor_week: u32,
+}
+
+async fn count_for(
+    tx: &mut Tx,
+    tz: &jiff::tz::TimeZone,
+    s: &jenguk_domain::Slot,
+    facility: i64,
+    inmate: i64,
+    visitor: i64,
+) -> Result<Counts> {
+    let (wk_start, wk_end) = BookingPolicy::week_bounds(tz, s.start);
+    let row: (i64, i64, i64, i64, i64) = on_tx!(tx, |c| {
+        sqlx::query_as(concat!(
+        "SELECT (SELECT COUNT(*) FROM visits WHERE facility_id = $1 AND start_at = $2 AND kind = $3 AND status IN ",
+        active_statuses!(),
+        "), (SELECT COUNT(*) FROM visits WHERE inmate_id = $4 AND start_at < $5 AND end_at > $2 AND status IN ",
+        active_statuses!(),
+        "), (SELECT COUNT(*) FROM visits WHERE visitor_id = $6 AND start_at < $5 AND end_at > $2 AND status IN ",
+        active_statuses!(),
+        "), (SELECT COUNT(*) FROM visits WHERE inmate_id = $4 AND kind = 'family' AND start_at >= $7 AND start_at < $8 AND status IN ",
+        quota_statuses!(),
+        "), (SELECT COUNT(*) FROM visits WHERE visitor_id = $6 AND kind = 'family' AND start_at >= $7 AND start_at < $8 AND facility_id = $1 AND status IN ",
+        quota_statuses!(),
+        ")"
+    ))
+    .bind(facility)
+    .bind(secs(s.start))
+    .bind(s.kind.as_str())
+    .bind(inmate)
+    .bind(secs(s.end))
+    .bind(visitor)
+    .bind(secs(wk_start))
+    .bind(secs(wk_end))
+    .fetch_one(&mut *c)
+    .await
+    })?;
+    let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
+    Ok(Counts {
+        slot_booked: n(row.0),
+        inmate_overlapping: n(row.1),
+        visitor_overlapping: n(row.2),
+        inmate_week: n(row.3),
+        visitor_week: n(row.4),
+    })
+}
+
+/// Gathers the facts inside `tx` (locking the rows when it is a write transaction) and asks
+/// the rules. Every refusal comes back as `StorageError::Refused` with all its reasons.
+async fn check(tx: &mut Tx, req: &BookingRequest, now: Timestamp) -> Result<Checked> {
     // Lock order (PostgreSQL): facility, inmate, visitor — the same everywhere.
     let facility = lock_facility(tx, &req.facility).await?;
     let tz = facility
@@ -42,64 +116,10 @@ pub(crate) async fn book_in_tx(
     let visitor = lock_visitor(tx, req.visitor_id).await?;
     let link = link_between(tx, req.visitor_id, req.inmate_id).await?;
 
-    let (mut slot_booked, mut inmate_overlapping, mut visitor_overlapping) = (0, 0, 0);
-    let (mut inmate_week, mut visitor_week) = (0, 0);
-    if let Some(s) = &slot {
-        let n: i64 = on_tx!(tx, |c| {
-            sqlx::query_scalar(concat!(
-            "SELECT COUNT(*) FROM visits WHERE facility_id = $1 AND start_at = $2 AND kind = $3 AND status IN ",
-            active_statuses!()
-        ))
-        .bind(facility.id.0)
-        .bind(secs(s.start))
-        .bind(s.kind.as_str())
-        .fetch_one(&mut *c)
-        .await
-        })?;
-        slot_booked = u32::try_from(n).unwrap_or(u32::MAX);
-        let overlap = concat!(
-            "SELECT COUNT(*) FROM visits WHERE inmate_id = $1 AND start_at < $3 AND end_at > $2 AND status IN ",
-            active_statuses!()
-        );
-        inmate_overlapping = count(tx, overlap, inmate.id.0, secs(s.start), secs(s.end)).await?;
-        visitor_overlapping = count(
-            tx,
-            concat!(
-                "SELECT COUNT(*) FROM visits WHERE visitor_id = $1 AND start_at < $3 AND end_at > $2 AND status IN ",
-                active_statuses!()
-            ),
-            visitor.id.0,
-            secs(s.start),
-            secs(s.end),
-        )
-        .await?;
-        let (wk_start, wk_end) = BookingPolicy::week_bounds(&tz, s.start);
-        inmate_week = count(
-            tx,
-            concat!(
-                "SELECT COUNT(*) FROM visits WHERE inmate_id = $1 AND kind = 'family' AND start_at >= $2 AND start_at < $3 AND status IN ",
-                quota_statuses!()
-            ),
-            inmate.id.0,
-            secs(wk_start),
-            secs(wk_end),
-        )
-        .await?;
-        let visitor_week_sql = concat!(
-            "SELECT COUNT(*) FROM visits WHERE visitor_id = $1 AND kind = 'family' AND start_at >= $2 AND start_at < $3 AND facility_id = ",
-            "(SELECT facility_id FROM inmates WHERE id = $4) AND status IN ",
-            quota_statuses!()
-        );
-        let n: i64 = on_tx!(tx, |c| sqlx::query_scalar(visitor_week_sql)
-            .bind(visitor.id.0)
-            .bind(secs(wk_start))
-            .bind(secs(wk_end))
-            .bind(inmate.id.0)
-            .fetch_one(&mut *c)
-            .await)?;
-        visitor_week = u32::try_from(n).unwrap_or(u32::MAX);
-    }
-
+    let counts = match &slot {
+        Some(s) => count_for(tx, &tz, s, facility.id.0, inmate.id.0, visitor.id.0).await?,
+        None => Counts::default(),
+    };
     let ctx = BookingContext {
         now,
         tz: &tz,
@@ -107,15 +127,15 @@ pub(crate) async fn book_in_tx(
         kind: req.kind,
         slot: slot.as_ref(),
         people: req.people,
-        slot_booked,
+        slot_booked: counts.slot_booked,
         inmate: &inmate,
         inmate_here: inmate.facility_id == facility.id,
         visitor: &visitor,
         link: link.as_ref(),
-        inmate_overlapping,
-        visitor_overlapping,
-        inmate_week_visits: inmate_week,
-        visitor_week_visits: visitor_week,
+        inmate_overlapping: counts.inmate_overlapping,
+        visitor_overlapping: counts.visitor_overlapping,
+        inmate_week_visits: counts.inmate_week,
+        visitor_week_visits: counts.visitor_week,
     };
     BookingPolicy::check(&ctx).map_err(StorageError::Refused)?;
     let Some(slot) = slot else {
@@ -123,7 +143,27 @@ pub(crate) async fn book_in_tx(
             jenguk_domain::Refusal::NoSuchSlot,
         ]));
     };
+    Ok(Checked {
+        facility,
+        slot,
+        inmate,
+        visitor,
+    })
+}
 
+/// Writes a checked booking: the visit (with a fresh code), its history, the family's
+/// confirmation and the audit row.
+#[allow(clippy::too_many_arguments)]
+async fn insert(
+    tx: &mut Tx,
+    req: &BookingRequest,
+    who: &AuditEvent,
+    now: Timestamp,
+    facility: jenguk_domain::Facility,
+    slot: jenguk_domain::Slot,
+    inmate: jenguk_domain::Inmate,
+    visitor: jenguk_domain::Visitor,
+) -> Result<VisitView> {
     // 40 random bits: a collision is rare; the unique index catches it and we draw again
     // inside the same transaction (a savepoint keeps the transaction usable on PostgreSQL).
     let mut attempt = 0;
@@ -209,6 +249,12 @@ impl Db {
     ) -> Result<VisitView> {
         // Stored instants are whole seconds: return what a later read returns.
         let now = crate::whole_seconds(now);
+        // Most requests in a rush are refused. Decide those on a snapshot, without taking
+        // the write lock: adding bookings only makes the rules stricter, so a refusal seen
+        // on a snapshot stands (at worst a place freed a moment ago is missed).
+        let mut snapshot = self.begin_read().await?;
+        check(&mut snapshot, req, now).await?;
+        drop(snapshot);
         let mut tx = self.begin().await?;
         let v = book_in_tx(&mut tx, req, who, now).await?;
         tx.commit().await?;

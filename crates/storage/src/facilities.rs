@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::audit::{self, Audit, AuditEvent};
 use crate::error::unique_as;
 use crate::row::RowExt;
-use crate::{BackendKind, Db, Result, StorageError, Tx, on_pool, on_tx, secs};
+use crate::{Db, Result, StorageError, Tx, on_pool, on_tx, secs};
 
 /// A facility to create.
 #[derive(Debug, Clone)]
@@ -83,9 +83,10 @@ fn booth(r: &impl RowExt) -> Result<Booth> {
 /// Loads a facility by code inside a transaction; on PostgreSQL the row is locked
 /// (`FOR NO KEY UPDATE`: inserts that only reference the row are not blocked) so that bookings in the facility's slots take turns.
 pub(crate) async fn lock_facility(tx: &mut Tx, code: &FacilityCode) -> Result<Facility> {
-    let sql = match tx.kind() {
-        BackendKind::Sqlite => select_facility!("WHERE code = $1"),
-        BackendKind::Postgres => select_facility!("WHERE code = $1 FOR NO KEY UPDATE"),
+    let sql = if tx.row_locks() {
+        select_facility!("WHERE code = $1 FOR NO KEY UPDATE")
+    } else {
+        select_facility!("WHERE code = $1")
     };
     on_tx!(tx, |c| {
         let row = sqlx::query(sql)

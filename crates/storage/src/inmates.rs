@@ -82,9 +82,10 @@ pub(crate) fn inmate(r: &impl RowExt) -> Result<Inmate> {
 
 /// Loads an inmate inside a transaction, locked on PostgreSQL.
 pub(crate) async fn lock_inmate(tx: &mut Tx, id: InmateId) -> Result<Inmate> {
-    let sql = match tx.kind() {
-        crate::BackendKind::Sqlite => select_inmate!("WHERE id = $1"),
-        crate::BackendKind::Postgres => select_inmate!("WHERE id = $1 FOR NO KEY UPDATE"),
+    let sql = if tx.row_locks() {
+        select_inmate!("WHERE id = $1 FOR NO KEY UPDATE")
+    } else {
+        select_inmate!("WHERE id = $1")
     };
     on_tx!(tx, |c| {
         let row = sqlx::query(sql).bind(id.0).fetch_optional(&mut *c).await?;

@@ -125,12 +125,15 @@ pub(crate) use on_tx;
 /// A write transaction. Dropped without [`Tx::commit`], it rolls back.
 pub struct Tx {
     inner: TxInner,
+    /// Whether reads of rows that decide a booking take row locks (PostgreSQL write
+    /// transactions); a read snapshot takes none.
+    locking: bool,
 }
 
 enum TxInner {
     Sqlite(
         sqlx::Transaction<'static, sqlx::Sqlite>,
-        tokio::sync::OwnedMutexGuard<()>,
+        Option<tokio::sync::OwnedMutexGuard<()>>,
     ),
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
@@ -146,6 +149,11 @@ impl Tx {
             TxInner::Postgres(t) => t.commit().await?,
         }
         Ok(())
+    }
+
+    /// Whether selects of decisive rows should lock them (`FOR NO KEY UPDATE`).
+    pub(crate) fn row_locks(&self) -> bool {
+        self.locking && self.kind() == BackendKind::Postgres
     }
 
     pub(crate) fn kind(&self) -> BackendKind {
@@ -238,11 +246,27 @@ impl Db {
             Backend::Sqlite { pool, writer } => {
                 let guard = writer.clone().lock_owned().await;
                 let t = pool.begin_with("BEGIN IMMEDIATE").await?;
-                TxInner::Sqlite(t, guard)
+                TxInner::Sqlite(t, Some(guard))
             }
             Backend::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
         };
-        Ok(Tx { inner })
+        Ok(Tx {
+            inner,
+            locking: true,
+        })
+    }
+
+    /// Begins a read-only snapshot: no writer turn on SQLite, no row locks on PostgreSQL.
+    /// Dropped, it ends.
+    pub(crate) async fn begin_read(&self) -> Result<Tx> {
+        let inner = match &self.backend {
+            Backend::Sqlite { pool, .. } => TxInner::Sqlite(pool.begin().await?, None),
+            Backend::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+        };
+        Ok(Tx {
+            inner,
+            locking: false,
+        })
     }
 
     /// Whether the database answers.

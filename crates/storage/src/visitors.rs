@@ -120,9 +120,10 @@ pub(crate) fn link(r: &impl RowExt) -> Result<VisitorLink> {
 
 /// Loads a visitor inside a transaction, locked on PostgreSQL.
 pub(crate) async fn lock_visitor(tx: &mut Tx, id: VisitorId) -> Result<Visitor> {
-    let sql = match tx.kind() {
-        crate::BackendKind::Sqlite => select_visitor!("WHERE id = $1"),
-        crate::BackendKind::Postgres => select_visitor!("WHERE id = $1 FOR NO KEY UPDATE"),
+    let sql = if tx.row_locks() {
+        select_visitor!("WHERE id = $1 FOR NO KEY UPDATE")
+    } else {
+        select_visitor!("WHERE id = $1")
     };
     on_tx!(tx, |c| {
         let row = sqlx::query(sql).bind(id.0).fetch_optional(&mut *c).await?;

@@ -132,16 +132,6 @@ fn actor_parts(a: Actor) -> (&'static str, Option<i64>) {
     }
 }
 
-pub(crate) async fn count(tx: &mut Tx, sql: &'static str, a: i64, b: i64, c2: i64) -> Result<u32> {
-    let n: i64 = on_tx!(tx, |c| sqlx::query_scalar(sql)
-        .bind(a)
-        .bind(b)
-        .bind(c2)
-        .fetch_one(&mut *c)
-        .await)?;
-    Ok(u32::try_from(n).unwrap_or(u32::MAX))
-}
-
 pub(crate) async fn record_event(
     tx: &mut Tx,
     visit: VisitId,
@@ -248,9 +238,10 @@ pub(crate) async fn apply_transition(
 
 /// Loads a visit by code inside a transaction, locked on PostgreSQL.
 pub(crate) async fn lock_visit(tx: &mut Tx, code: &VisitCode) -> Result<VisitView> {
-    let sql = match tx.kind() {
-        crate::BackendKind::Sqlite => select_visit!("WHERE v.code = $1"),
-        crate::BackendKind::Postgres => select_visit!("WHERE v.code = $1 FOR NO KEY UPDATE OF v"),
+    let sql = if tx.row_locks() {
+        select_visit!("WHERE v.code = $1 FOR NO KEY UPDATE OF v")
+    } else {
+        select_visit!("WHERE v.code = $1")
     };
     on_tx!(tx, |c| {
         let row = sqlx::query(sql)
