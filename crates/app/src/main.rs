@@ -30,6 +30,11 @@ enum Command {
             default_value = "sqlite://jenguk-demo.db"
         )]
         database: String,
+        /// The address families open (default: the listening address).
+        #[arg(long, env = "JENGUK_PUBLIC_URL")]
+        public_url: Option<String>,
+        #[command(flatten)]
+        whatsapp: jenguk::WhatsAppArgs,
     },
     /// Apply the database migrations and exit.
     Migrate(DbArgs),
@@ -98,10 +103,17 @@ fn main() -> std::process::ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     match cli.command {
         Command::Serve(args) => serve::serve(&args, false).await?,
-        Command::Demo { listen, database } => {
+        Command::Demo {
+            listen,
+            database,
+            public_url,
+            whatsapp,
+        } => {
             let args = ServeArgs {
                 listen,
                 db: DbArgs { database },
+                public_url,
+                whatsapp,
             };
             serve::serve(&args, true).await?;
         }

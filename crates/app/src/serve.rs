@@ -1,5 +1,8 @@
 //! `jenguk serve` and `jenguk demo`.
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use anyhow::Context;
 use jenguk_storage::Db;
 use jenguk_web::AppState;
@@ -26,8 +29,53 @@ pub async fn serve(args: &ServeArgs, demo: bool) -> anyhow::Result<()> {
     }
     println!("Jenguk is listening on http://{addr}/");
     tracing::info!(%addr, database = %crate::redact(&args.db.database), "serving");
-    let state = AppState::new(db.clone());
+    let public_url = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
+    let whatsapp = args.whatsapp.config()?.map(Arc::new);
+    let client = match &whatsapp {
+        Some(cfg) => Some(Arc::new(
+            jenguk_notify::Client::new(cfg, Duration::from_secs(15))
+                .map_err(|e| anyhow::anyhow!("WhatsApp client: {e}"))?,
+        )),
+        None => {
+            tracing::warn!("WhatsApp channel off: messages wait in the outbox");
+            None
+        }
+    };
+    let mut state = AppState::new(db.clone())
+        .with_public_url(&public_url)
+        .with_demo(demo);
+    if let Some(cfg) = &whatsapp {
+        state = state.with_whatsapp(cfg.clone());
+    }
+    if demo && whatsapp.is_none() {
+        println!(
+            "WhatsApp is off: the messages families would receive are at {public_url}/demo/outbox"
+        );
+    }
+    let worker = jenguk_notify::worker::Worker::new(
+        db.clone(),
+        client,
+        state.chat.clone(),
+        public_url.clone(),
+        jenguk_notify::worker::WorkerConfig {
+            lease_secs: args.whatsapp.outbox_lease_secs.max(1),
+            grace_secs: args.whatsapp.outbox_grace_secs.max(0),
+            ..jenguk_notify::worker::WorkerConfig::default()
+        },
+    );
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(worker.run(stop_rx));
     jenguk_web::serve(listener, state, shutdown_signal()).await?;
+    let _ = stop_tx.send(true);
+    if tokio::time::timeout(Duration::from_secs(20), worker)
+        .await
+        .is_err()
+    {
+        tracing::warn!("the delivery worker did not stop in time");
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(())

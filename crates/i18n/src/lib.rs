@@ -175,7 +175,7 @@ mod tests {
     }
 
     /// Every argument name used in the Fluent files: a test gives each a value.
-    const ARGS: [&str; 19] = [
+    const ARGS: [&str; 31] = [
         "reference",
         "detail",
         "field",
@@ -195,6 +195,18 @@ mod tests {
         "link",
         "change",
         "at",
+        "name",
+        "nik",
+        "query",
+        "count",
+        "date",
+        "weekday",
+        "day",
+        "month",
+        "year",
+        "hour",
+        "minute",
+        "hours",
     ];
 
     #[test]

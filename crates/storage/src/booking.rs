@@ -270,6 +270,7 @@ impl Db {
         code: &VisitCode,
         new_start: Timestamp,
         actor: jenguk_domain::visit::Actor,
+        channel: crate::visits::Channel,
         who: &AuditEvent,
         now: Timestamp,
     ) -> Result<VisitView> {
@@ -287,7 +288,7 @@ impl Db {
             inmate_id: current.visit.inmate_id,
             visitor_id: current.visit.visitor_id,
             people: current.visit.people,
-            channel: crate::visits::Channel::Staff,
+            channel,
             actor,
         };
         if current.visit.start == new_start {

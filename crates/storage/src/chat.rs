@@ -42,6 +42,46 @@ impl Db {
         Ok(n == 1)
     }
 
+    /// When the number last wrote to us: within 24 hours any message may be sent to it;
+    /// outside, only pre-approved templates.
+    pub async fn last_inbound_at(&self, phone: &PhoneNumber) -> Result<Option<Timestamp>> {
+        let at: Option<i64> = on_pool!(self, |p| sqlx::query_scalar(
+            "SELECT MAX(received_at) FROM inbound_messages WHERE sender = $1"
+        )
+        .bind(phone.wa_digits())
+        .fetch_one(p)
+        .await)?;
+        Ok(at.and_then(|s| Timestamp::from_second(s).ok()))
+    }
+
+    /// Incoming messages stored but not handled (the process stopped in between), oldest
+    /// first: (id, sender digits, content JSON).
+    pub async fn unprocessed_inbound(
+        &self,
+        older_than: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<(String, String, String)>> {
+        on_pool!(self, |p| {
+            let rows = sqlx::query(
+                "SELECT wa_message_id, sender, content FROM inbound_messages WHERE processed_at IS NULL AND received_at <= $1
+                 ORDER BY received_at LIMIT $2",
+            )
+            .bind(secs(older_than))
+            .bind(limit)
+            .fetch_all(p)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok((
+                        r.string("wa_message_id")?,
+                        r.string("sender")?,
+                        r.string("content")?,
+                    ))
+                })
+                .collect()
+        })
+    }
+
     /// Marks an incoming message handled.
     pub async fn inbound_processed(&self, wa_message_id: &str, now: Timestamp) -> Result<()> {
         on_pool!(self, |p| sqlx::query(

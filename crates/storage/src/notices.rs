@@ -67,6 +67,7 @@ async fn visit_facts(tx: &mut Tx, id: VisitId) -> Result<VisitFacts> {
                 "start": local("start_at")?,
                 "end": local("end_at")?,
                 "zone": jenguk_domain::facility::zone_abbreviation(&tz),
+                "time_zone": tz,
             }),
         })
     })?;

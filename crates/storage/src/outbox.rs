@@ -188,10 +188,13 @@ fn message(r: &impl RowExt) -> Result<OutboxMessage> {
 /// Enqueues a message inside the caller's transaction. Returns false if its key exists.
 pub(crate) async fn enqueue(tx: &mut Tx, now: Timestamp, m: &NewMessage) -> Result<bool> {
     let params = m.params.to_string();
+    // Due at once: a caller's clock ahead of the wall clock (a scan run for a later
+    // instant) must not hold a message back.
+    let due = now.min(Timestamp::now());
     let n = on_tx!(tx, |c| {
         sqlx::query(
         "INSERT INTO outbox (idempotency_key, facility_id, recipient, kind, lang, params, status, attempts, next_attempt_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7, $7) ON CONFLICT (idempotency_key) DO NOTHING"
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $8, $7, $7) ON CONFLICT (idempotency_key) DO NOTHING"
     )
     .bind(&m.key)
     .bind(m.facility_id.map(|f| f.0))
@@ -200,6 +203,7 @@ pub(crate) async fn enqueue(tx: &mut Tx, now: Timestamp, m: &NewMessage) -> Resu
     .bind(&m.lang)
     .bind(&params)
     .bind(secs(now))
+    .bind(secs(due))
     .execute(&mut *c)
     .await
     .map(|r| r.rows_affected())

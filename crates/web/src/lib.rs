@@ -11,9 +11,10 @@ pub mod extract;
 pub use jenguk_i18n as i18n;
 pub mod openapi;
 pub mod pages;
+pub mod webhooks;
 
 use std::net::SocketAddr;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -22,6 +23,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use jenguk_notify::WhatsAppConfig;
+use jenguk_notify::chat::ChatFlow;
 use jenguk_storage::Db;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -35,16 +38,48 @@ use crate::error::ApiError;
 pub struct AppState {
     /// The database.
     pub db: Db,
+    /// The WhatsApp channel's webhook secrets (none: the channel is off).
+    pub whatsapp: Option<Arc<WhatsAppConfig>>,
+    /// The WhatsApp chat flow.
+    pub chat: Arc<ChatFlow>,
+    /// The address families open (for join links), e.g. `https://jenguk.example.id`.
+    pub public_url: String,
+    /// A demo server: shows the outbox at `/demo/outbox`.
+    pub demo: bool,
     metrics: PrometheusHandle,
 }
 
 impl AppState {
-    /// State over a database.
+    /// State over a database: WhatsApp off, not a demo.
     pub fn new(db: Db) -> Self {
+        let public_url = "http://127.0.0.1:8080".to_string();
         AppState {
+            chat: Arc::new(ChatFlow::new(db.clone(), public_url.clone())),
             db,
+            whatsapp: None,
+            public_url,
+            demo: false,
             metrics: metrics_handle(),
         }
+    }
+
+    /// With the WhatsApp channel's webhook on.
+    pub fn with_whatsapp(mut self, config: Arc<WhatsAppConfig>) -> Self {
+        self.whatsapp = Some(config);
+        self
+    }
+
+    /// With the public address used in links.
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        self.public_url = url.trim_end_matches('/').to_string();
+        self.chat = Arc::new(ChatFlow::new(self.db.clone(), self.public_url.clone()));
+        self
+    }
+
+    /// As a demo.
+    pub fn with_demo(mut self, demo: bool) -> Self {
+        self.demo = demo;
+        self
     }
 }
 
@@ -76,6 +111,11 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(get_healthz))
         .route("/metrics", get(get_metrics))
         .route("/api/openapi.json", get(get_openapi))
+        .route(
+            "/webhooks/whatsapp",
+            get(webhooks::get_whatsapp).post(webhooks::post_whatsapp),
+        )
+        .route("/demo/outbox", get(pages::get_demo_outbox))
         .nest("/api/v1", api::routes())
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)

@@ -172,3 +172,84 @@ async fn serve_prints_its_address_and_stops_cleanly_on_sigterm() {
         .unwrap();
     assert!(status.success(), "exit status {status:?}");
 }
+
+/// A `jenguk demo` killed while WhatsApp holds a message it already took, then restarted
+/// on the same address: WhatsApp's status report settles that message, so it is not sent
+/// again, and every other message is delivered after the restart — each exactly once.
+#[tokio::test]
+async fn a_server_killed_mid_delivery_neither_loses_nor_repeats_a_message() {
+    use crate::fake_graph::{
+        APP_SECRET, Behavior, FakeGraph, PHONE_NUMBER_ID, TOKEN, VERIFY_TOKEN,
+    };
+    let fake = FakeGraph::start().await;
+    fake.script("visit:1:booked", [Behavior::AcceptThenHang]);
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    fake.report_to(&format!("http://127.0.0.1:{port}/webhooks/whatsapp"));
+    let database = fresh_database().await;
+    let start = || {
+        Command::new(BIN)
+            .args([
+                "demo",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--database",
+                &database,
+            ])
+            .env("JENGUK_WHATSAPP_PHONE_NUMBER_ID", PHONE_NUMBER_ID)
+            .env("JENGUK_WHATSAPP_TOKEN", TOKEN)
+            .env("JENGUK_WHATSAPP_APP_SECRET", APP_SECRET)
+            .env("JENGUK_WHATSAPP_VERIFY_TOKEN", VERIFY_TOKEN)
+            .env("JENGUK_WHATSAPP_API_BASE", &fake.url)
+            .env("JENGUK_OUTBOX_LEASE_SECS", "2")
+            .env("JENGUK_OUTBOX_GRACE_SECS", "4")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut first = start();
+    // Wait until WhatsApp has taken the booking confirmation (and the sender hangs on it).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while fake.requests_for("visit:1:booked").is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the demo never sent its confirmation"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let mut second = start();
+    // Past the lease and the grace period, with time to deliver everything.
+    tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+    let db = jenguk_storage::Db::connect(&database).await.unwrap();
+    let all = db.outbox_messages(None, 1000).await.unwrap();
+    assert!(
+        all.len() >= 8,
+        "the demo enqueues its messages: {}",
+        all.len()
+    );
+    for m in &all {
+        let got = fake.requests_for(&m.key);
+        let delivered = got.iter().filter(|r| r.delivered).count();
+        assert_eq!(
+            delivered,
+            1,
+            "{} delivered {delivered} times ({} requests)",
+            m.key,
+            got.len()
+        );
+        assert!(
+            ["sent", "delivered", "read"].contains(&m.status.as_str()),
+            "{m:?}"
+        );
+    }
+    Command::new("kill")
+        .args(["-TERM", &second.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(second.wait().unwrap().success());
+}

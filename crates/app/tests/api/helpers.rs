@@ -47,16 +47,87 @@ pub struct TestApp {
     pub client: reqwest::Client,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    worker: Option<(
+        tokio::sync::watch::Sender<bool>,
+        tokio::task::JoinHandle<()>,
+    )>,
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn(None).await
+}
+
+/// The app with the WhatsApp channel on, pointed at a fake Graph API, and a delivery worker
+/// paced for tests (fast polls, short backoff, short leases).
+pub async fn spawn_app_whatsapp(fake: &crate::fake_graph::FakeGraph) -> TestApp {
+    let app = spawn(Some(fake)).await;
+    fake.report_to(&format!("{}/webhooks/whatsapp", app.url));
+    app
+}
+
+pub fn test_worker_config() -> jenguk_notify::worker::WorkerConfig {
+    jenguk_notify::worker::WorkerConfig {
+        poll: std::time::Duration::from_millis(20),
+        lease_secs: 3,
+        grace_secs: 2,
+        batch: 20,
+        max_attempts: 8,
+        backoff_base: std::time::Duration::from_millis(50),
+        backoff_cap: std::time::Duration::from_millis(400),
+        scan_every: std::time::Duration::from_millis(200),
+    }
+}
+
+async fn spawn(fake: Option<&crate::fake_graph::FakeGraph>) -> TestApp {
+    use crate::fake_graph::{APP_SECRET, PHONE_NUMBER_ID, TOKEN, VERIFY_TOKEN};
+    use jenguk_notify::{Secret, WhatsAppConfig};
     let database_url = fresh_database().await;
     let db = Db::connect(&database_url).await.unwrap();
-    jenguk::demo::seed_if_empty(&db).await.unwrap();
+    if fake.is_none() {
+        jenguk::demo::seed_if_empty(&db).await.unwrap();
+    } else {
+        // No demo data: every message the fake sees comes from the test itself.
+        db.create_user(
+            "admin",
+            "demo-admin-2026",
+            jenguk_storage::Role::NationalAdmin,
+            None,
+            &jenguk_storage::AuditEvent::cli(),
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap();
+    }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let state = jenguk_web::AppState::new(db.clone());
+    let mut state =
+        jenguk_web::AppState::new(db.clone()).with_public_url(&format!("http://{addr}"));
+    let mut worker = None;
+    if let Some(fake) = fake {
+        let cfg = std::sync::Arc::new(
+            WhatsAppConfig::new(
+                PHONE_NUMBER_ID,
+                Secret::new(TOKEN),
+                Secret::new(APP_SECRET),
+                Secret::new(VERIFY_TOKEN),
+            )
+            .unwrap()
+            .with_api_base(&fake.url)
+            .unwrap(),
+        );
+        let client = jenguk_notify::Client::new(&cfg, std::time::Duration::from_secs(1)).unwrap();
+        state = state.with_whatsapp(cfg);
+        let w = jenguk_notify::worker::Worker::new(
+            db.clone(),
+            Some(std::sync::Arc::new(client)),
+            state.chat.clone(),
+            state.public_url.clone(),
+            test_worker_config(),
+        );
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        worker = Some((stop_tx, tokio::spawn(w.run(stop_rx))));
+    }
     let server = tokio::spawn(jenguk_web::serve(listener, state, async move {
         let _ = rx.await;
     }));
@@ -67,11 +138,16 @@ pub async fn spawn_app() -> TestApp {
         client: reqwest::Client::new(),
         shutdown: Some(tx),
         server: Some(server),
+        worker,
     }
 }
 
 impl TestApp {
     pub async fn stop(mut self) {
+        if let Some((tx, handle)) = self.worker.take() {
+            let _ = tx.send(true);
+            handle.await.unwrap();
+        }
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -145,6 +221,7 @@ impl TestApp {
 /// A facility of our own, set up through the API: one template per weekday 08:00–12:00
 /// (15-minute slots, `capacity` places), quotas of 1 a week, booking 1–14 days ahead.
 pub struct World {
+    pub base: u32,
     pub code: String,
     pub admin: String,
     pub inmates: Vec<i64>,
@@ -154,6 +231,11 @@ pub struct World {
 pub fn nik(n: u32) -> String {
     // Jakarta Pusat, born 17-08-1945, serial n.
     format!("317101170845{:04}", n % 9999 + 1)
+}
+
+/// The WhatsApp digits of pair `i`'s visitor in a world.
+pub fn phone_digits(i: usize, w: &World) -> String {
+    format!("62812{:08}", w.base + i as u32)
 }
 
 pub fn phone(n: u32) -> String {
@@ -227,6 +309,7 @@ pub async fn world(app: &TestApp, capacity: u16, pairs: u32) -> World {
         visitors.push(visitor);
     }
     World {
+        base,
         code,
         admin,
         inmates,

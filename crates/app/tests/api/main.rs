@@ -4,5 +4,8 @@
 mod auth;
 mod bookings;
 mod cli;
+mod conversation;
+mod fake_graph;
 mod helpers;
 mod validation;
+mod whatsapp;

@@ -113,3 +113,10 @@ rate-limited-login-code-ip = Too many code requests from this network. Try again
 rate-limited-code-tries = Too many wrong codes. Ask for a new code.
 invalid-code-wrong = Wrong code. Check your WhatsApp message again.
 invalid-code-expired = This code is no longer valid. Ask for a new code.
+
+## WhatsApp
+error-whatsapp-off = The WhatsApp channel is not configured on this server.
+error-bad-signature = The X-Hub-Signature-256 signature does not match.
+outbox-title = WhatsApp messages (demo)
+outbox-intro = The WhatsApp channel is not configured, so messages wait here. Once it is, they are all sent.
+outbox-empty = No messages yet.

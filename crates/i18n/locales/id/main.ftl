@@ -113,3 +113,10 @@ rate-limited-login-code-ip = Terlalu banyak permintaan kode dari jaringan ini. C
 rate-limited-code-tries = Kode salah terlalu sering. Minta kode baru.
 invalid-code-wrong = Kode salah. Periksa kembali pesan WhatsApp Anda.
 invalid-code-expired = Kode sudah tidak berlaku. Minta kode baru.
+
+## WhatsApp
+error-whatsapp-off = Kanal WhatsApp belum diatur pada server ini.
+error-bad-signature = Tanda tangan X-Hub-Signature-256 tidak cocok.
+outbox-title = Pesan WhatsApp (demo)
+outbox-intro = Kanal WhatsApp belum diatur, jadi pesan menunggu di sini. Begitu kanal diatur, semuanya terkirim.
+outbox-empty = Belum ada pesan.
