@@ -14,6 +14,7 @@ mod common;
 mod concurrency;
 mod inmates;
 mod migrations;
+mod outbox;
 mod refusals;
 mod visitors;
 mod visits;
