@@ -11,12 +11,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use jenguk_domain::PhoneNumber;
+use std::collections::HashMap;
+
+use jenguk_domain::{FacilityId, PhoneNumber};
 use jenguk_storage::{Db, OutboxMessage};
 use jiff::{SignedDuration, Timestamp};
 
 use crate::chat::ChatFlow;
 use crate::client::{Client, SendError};
+use crate::config::{Secret, WhatsAppConfig};
 use crate::message::OutgoingMessage;
 use crate::render;
 
@@ -37,8 +40,10 @@ pub struct WorkerConfig {
     pub backoff_base: Duration,
     /// Longest retry delay.
     pub backoff_cap: Duration,
-    /// Pause between the scheduled scans.
+    /// Pause between the scheduled scans (which also reload the facilities' own numbers).
     pub scan_every: Duration,
+    /// How long one send may take.
+    pub client_timeout: Duration,
 }
 
 impl Default for WorkerConfig {
@@ -52,6 +57,7 @@ impl Default for WorkerConfig {
             backoff_base: Duration::from_secs(2),
             backoff_cap: Duration::from_secs(600),
             scan_every: Duration::from_secs(30),
+            client_timeout: Duration::from_secs(15),
         }
     }
 }
@@ -60,6 +66,8 @@ impl Default for WorkerConfig {
 pub struct Worker {
     db: Db,
     client: Option<Arc<Client>>,
+    /// Facilities with their own WhatsApp number, reloaded by every scan.
+    facilities: std::sync::RwLock<HashMap<FacilityId, Arc<Client>>>,
     chat: Arc<ChatFlow>,
     owner: String,
     join_base: String,
@@ -99,6 +107,7 @@ impl Worker {
         Worker {
             db,
             client,
+            facilities: std::sync::RwLock::new(HashMap::new()),
             chat,
             owner,
             join_base,
@@ -137,8 +146,44 @@ impl Worker {
         }
     }
 
+    /// Reloads the facilities' own numbers. A channel whose configuration is invalid is
+    /// skipped (and logged): its facility's messages go out on the global channel.
+    pub async fn reload_channels(&self) -> Result<(), jenguk_storage::StorageError> {
+        let mut map = HashMap::new();
+        for c in self.db.facility_channels().await? {
+            let built = WhatsAppConfig::new(
+                &c.phone_number_id,
+                Secret::new(c.access_token.clone()),
+                Secret::new(c.app_secret.clone()),
+                Secret::new(c.verify_token.clone()),
+            )
+            .and_then(|cfg| cfg.with_api_base(&c.api_base))
+            .and_then(|cfg| cfg.with_api_version(&c.api_version))
+            .map_err(|e| e.to_string())
+            .and_then(|cfg| Client::new(&cfg, self.cfg.client_timeout).map_err(|e| e.to_string()));
+            match built {
+                Ok(client) => {
+                    map.insert(c.facility_id, Arc::new(client));
+                }
+                Err(e) => {
+                    tracing::error!(facility = c.facility_id.0, error = %e, "facility WhatsApp channel unusable");
+                }
+            }
+        }
+        if let Ok(mut f) = self.facilities.write() {
+            *f = map;
+        }
+        Ok(())
+    }
+
+    fn facility_client(&self, id: Option<FacilityId>) -> Option<Arc<Client>> {
+        let id = id?;
+        self.facilities.read().ok()?.get(&id).cloned()
+    }
+
     /// The scheduled scans: reminders due, no-shows, incoming messages not yet handled.
     pub async fn scan_once(&self, now: Timestamp) -> Result<(), jenguk_storage::StorageError> {
+        self.reload_channels().await?;
         let r = self.db.enqueue_due_reminders(now).await?;
         let n = self.db.mark_no_shows(now).await?;
         if r + n > 0 {
@@ -158,22 +203,43 @@ impl Worker {
         &self,
         now: Timestamp,
     ) -> Result<usize, jenguk_storage::StorageError> {
-        let Some(client) = &self.client else {
-            return Ok(0);
+        // With the global channel every message can go; without it, only those of the
+        // facilities that have their own number (the rest wait in the outbox).
+        let own: Vec<FacilityId> = match self.facilities.read() {
+            Ok(f) => f.keys().copied().collect(),
+            Err(_) => Vec::new(),
+        };
+        let only = if self.client.is_some() {
+            None
+        } else {
+            Some(own.as_slice())
         };
         let batch = self
             .db
-            .claim_messages(
+            .claim_messages_of(
                 &self.owner,
                 now,
                 self.cfg.lease_secs,
                 self.cfg.grace_secs,
                 self.cfg.batch,
+                only,
             )
             .await?;
         let n = batch.len();
         for m in batch {
-            self.deliver(client, &m).await?;
+            let client = self
+                .facility_client(m.facility_id)
+                .or_else(|| self.client.clone());
+            match client {
+                Some(c) => self.deliver(&c, &m).await?,
+                None => {
+                    // The facility's number was removed meanwhile: wait for a channel.
+                    let later = now.checked_add(SignedDuration::from_mins(5)).unwrap_or(now);
+                    self.db
+                        .message_retry(m.id, &self.owner, later, "no WhatsApp channel", now)
+                        .await?;
+                }
+            }
         }
         Ok(n)
     }

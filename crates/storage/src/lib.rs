@@ -27,6 +27,7 @@ macro_rules! quota_statuses {
 mod audit;
 mod auth;
 mod booking;
+mod channels;
 mod chat;
 mod error;
 mod facilities;
@@ -51,6 +52,7 @@ use tokio::sync::Mutex;
 
 pub use audit::{AuditEntry, AuditEvent};
 pub use auth::{Role, StaffUser, TokenIssued};
+pub use channels::FacilityChannel;
 pub use chat::ChatSession;
 pub use error::StorageError;
 pub use facilities::NewFacility;

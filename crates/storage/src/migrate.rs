@@ -6,10 +6,18 @@ use crate::{Backend, Db, Result, StorageError, on_pool};
 const SQLITE: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_init.sql")),
     (2, include_str!("../migrations/sqlite/0002_outbox.sql")),
+    (
+        3,
+        include_str!("../migrations/sqlite/0003_facility_whatsapp.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
     (2, include_str!("../migrations/postgres/0002_outbox.sql")),
+    (
+        3,
+        include_str!("../migrations/postgres/0003_facility_whatsapp.sql"),
+    ),
 ];
 
 /// Applies the migrations not yet applied, each in its own transaction. On PostgreSQL an

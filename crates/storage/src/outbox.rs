@@ -157,7 +157,7 @@ macro_rules! select_outbox_claim {
         concat!(
             "UPDATE outbox SET status = 'sending', lease_owner = $1, lease_until = $2, ",
             "attempts = attempts + 1, updated_at = $3 WHERE id IN (SELECT id FROM outbox WHERE ",
-            "(status = 'pending' AND next_attempt_at <= $3) OR (status = 'sending' AND lease_until <= $4) ",
+            "((status = 'pending' AND next_attempt_at <= $3) OR (status = 'sending' AND lease_until <= $4)) ",
             "ORDER BY next_attempt_at, id LIMIT $5 ",
             $lock,
             ") RETURNING id, idempotency_key, facility_id, recipient, kind, lang, params, status, ",
@@ -232,13 +232,46 @@ impl Db {
         grace_secs: i64,
         limit: i64,
     ) -> Result<Vec<OutboxMessage>> {
-        let sql = match self.kind() {
+        self.claim_messages_of(owner, now, lease_secs, grace_secs, limit, None)
+            .await
+    }
+
+    /// Like [`Db::claim_messages`], only for the messages of some facilities when `only`
+    /// is given (a worker without the global channel serves the facilities that have their
+    /// own number).
+    pub async fn claim_messages_of(
+        &self,
+        owner: &str,
+        now: Timestamp,
+        lease_secs: i64,
+        grace_secs: i64,
+        limit: i64,
+        only: Option<&[FacilityId]>,
+    ) -> Result<Vec<OutboxMessage>> {
+        let base = match self.kind() {
             BackendKind::Sqlite => select_outbox_claim!(""),
             BackendKind::Postgres => select_outbox_claim!("FOR UPDATE SKIP LOCKED"),
         };
+        let sql: String = match only {
+            None => base.to_string(),
+            Some([]) => return Ok(Vec::new()),
+            // Ids are integers, so the list is safe to write into the statement.
+            Some(ids) => {
+                let list = ids
+                    .iter()
+                    .map(|f| f.0.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",");
+                base.replacen(
+                    "ORDER BY next_attempt_at",
+                    &format!("AND facility_id IN ({list}) ORDER BY next_attempt_at"),
+                    1,
+                )
+            }
+        };
         let mut tx = self.begin().await?;
         let rows = on_tx!(tx, |c| {
-            let rows = sqlx::query(sql)
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
                 .bind(owner)
                 .bind(secs(now) + lease_secs)
                 .bind(secs(now))

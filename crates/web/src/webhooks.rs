@@ -33,27 +33,50 @@ fn channel_off() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "whatsapp_off", "error-whatsapp-off")
 }
 
+/// The (app secret, verify token) pairs of the channels: the global one first, then the
+/// facilities' own numbers (read only when `with_facilities`). None at all: the channel is off.
+async fn channels(
+    state: &AppState,
+    with_facilities: bool,
+) -> Result<Vec<(String, String)>, ApiError> {
+    let mut out = Vec::new();
+    if let Some(wa) = &state.whatsapp {
+        out.push((
+            wa.app_secret().expose().to_string(),
+            wa.verify_token().expose().to_string(),
+        ));
+    }
+    if with_facilities || out.is_empty() {
+        for c in state.db.facility_channels().await? {
+            out.push((c.app_secret, c.verify_token));
+        }
+    }
+    if out.is_empty() {
+        return Err(channel_off());
+    }
+    Ok(out)
+}
+
 /// `GET /webhooks/whatsapp`: answers Meta's subscription check with the challenge.
 pub async fn get_whatsapp(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<Handshake>,
 ) -> Result<Response, ApiError> {
-    let Some(wa) = &state.whatsapp else {
-        return Err(channel_off());
-    };
-    match handshake(
-        q.mode.as_deref(),
-        q.verify_token.as_deref(),
-        q.challenge.as_deref(),
-        wa.verify_token().expose(),
-    ) {
-        Some(challenge) => Ok((StatusCode::OK, challenge).into_response()),
-        None => Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "bad_verify_token",
-            "error-forbidden",
-        )),
+    for (_, verify) in channels(&state, true).await? {
+        if let Some(challenge) = handshake(
+            q.mode.as_deref(),
+            q.verify_token.as_deref(),
+            q.challenge.as_deref(),
+            &verify,
+        ) {
+            return Ok((StatusCode::OK, challenge).into_response());
+        }
     }
+    Err(ApiError::new(
+        StatusCode::FORBIDDEN,
+        "bad_verify_token",
+        "error-forbidden",
+    ))
 }
 
 /// `POST /webhooks/whatsapp`: stores incoming messages (once each) and delivery statuses.
@@ -62,13 +85,19 @@ pub async fn post_whatsapp(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let Some(wa) = &state.whatsapp else {
-        return Err(channel_off());
-    };
     let signature = headers
         .get("x-hub-signature-256")
         .and_then(|v| v.to_str().ok());
-    if !verify_signature(wa.app_secret().expose().as_bytes(), &body, signature) {
+    let signed_by = |chs: &[(String, String)]| {
+        chs.iter()
+            .any(|(secret, _)| verify_signature(secret.as_bytes(), &body, signature))
+    };
+    // The global app's secret first; the facilities' own apps only if it does not match.
+    let mut verified = signed_by(&channels(&state, false).await?);
+    if !verified && state.whatsapp.is_some() {
+        verified = signed_by(&channels(&state, true).await?[1..]);
+    }
+    if !verified {
         metrics::counter!("jenguk_webhook_rejected_total", "why" => "signature").increment(1);
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,

@@ -75,6 +75,7 @@ pub fn test_worker_config() -> jenguk_notify::worker::WorkerConfig {
         backoff_base: std::time::Duration::from_millis(50),
         backoff_cap: std::time::Duration::from_millis(400),
         scan_every: std::time::Duration::from_millis(200),
+        client_timeout: std::time::Duration::from_secs(1),
     }
 }
 

@@ -282,3 +282,81 @@ async fn a_replayed_message_is_answered_once_and_unknown_numbers_get_the_menu() 
     let _ = json!(null);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_facility_with_its_own_number_sends_from_it() {
+    let global = FakeGraph::start().await;
+    let own = FakeGraph::start().await;
+    let app = spawn_app_whatsapp(&global).await;
+    let w = world(&app, 2, 1).await;
+    let facility = app
+        .db
+        .facility(&jenguk_domain::FacilityCode::parse(&w.code).unwrap())
+        .await
+        .unwrap();
+    app.db
+        .set_facility_channel(
+            &jenguk_storage::FacilityChannel {
+                facility_id: facility.id,
+                phone_number_id: "5550001".into(),
+                access_token: "own-token".into(),
+                app_secret: "own-secret".into(),
+                verify_token: "own-verify".into(),
+                api_base: own.url.clone(),
+                api_version: "v21.0".into(),
+            },
+            &jenguk_storage::AuditEvent::cli(),
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap();
+    // The worker picks the number up at its next scan.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let start = w.slots(&app).await[1]["start"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (s, v) = w.book(&app, &w.admin, &start, 0).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let key = format!("visit:{}:booked", v["id"]);
+    wait_status(&app, &key, &["sent"], 10).await;
+    let got = own.requests_for(&key);
+    assert_eq!(got.len(), 1, "sent from the facility's number");
+    assert_eq!(got[0].path, "/v21.0/5550001/messages");
+    assert_eq!(got[0].auth, "Bearer own-token");
+    assert!(global.requests_for(&key).is_empty());
+    // Its app's webhook deliveries are accepted too; the handshake answers its token.
+    let body =
+        crate::fake_graph::status_payload("wamid.OWN", "delivered", "x", Some(&key)).to_string();
+    let mut mac = <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(b"own-secret").unwrap();
+    hmac::Mac::update(&mut mac, body.as_bytes());
+    let hex: String = hmac::Mac::finalize(mac)
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let r = app
+        .client
+        .post(format!("{}/webhooks/whatsapp", app.url))
+        .header("x-hub-signature-256", format!("sha256={hex}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        app.db.outbox_message(&key).await.unwrap().unwrap().status,
+        "delivered"
+    );
+    let r = app
+        .client
+        .get(format!(
+            "{}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=own-verify&hub.challenge=42",
+            app.url
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.text().await.unwrap(), "42");
+    app.stop().await;
+}
