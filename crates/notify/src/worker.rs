@@ -186,8 +186,9 @@ impl Worker {
         self.reload_channels().await?;
         let r = self.db.enqueue_due_reminders(now).await?;
         let n = self.db.mark_no_shows(now).await?;
-        if r + n > 0 {
-            tracing::info!(reminders = r, no_shows = n, "scheduled scan");
+        let x = self.db.expire_requests(now, 24 * 3600).await?;
+        if r + n + x > 0 {
+            tracing::info!(reminders = r, no_shows = n, expired = x, "scheduled scan");
         }
         let stale = now
             .checked_sub(SignedDuration::from_secs(60))

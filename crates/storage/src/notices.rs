@@ -249,6 +249,43 @@ impl Db {
         Ok(new)
     }
 
+    /// Rejects visit requests the facility did not confirm in time: older than
+    /// `max_age_secs`, or whose slot has begun (by the system, with a receipt, giving the
+    /// place back). Returns how many.
+    pub async fn expire_requests(&self, now: Timestamp, max_age_secs: i64) -> Result<u32> {
+        let codes: Vec<String> = on_pool!(self, |p| {
+            sqlx::query_scalar(
+            "SELECT code FROM visits WHERE status = 'requested' AND (created_at <= $1 OR start_at <= $2) ORDER BY id LIMIT 500"
+        )
+        .bind(secs(now) - max_age_secs)
+        .bind(secs(now))
+        .fetch_all(p)
+        .await
+        })?;
+        let mut n = 0;
+        for code in codes {
+            let Ok(code) = jenguk_domain::VisitCode::parse(&code) else {
+                continue;
+            };
+            match self
+                .transition_visit(
+                    &code,
+                    VisitAction::Reject,
+                    Actor::System,
+                    Some("not confirmed in time"),
+                    &AuditEvent::default(),
+                    now,
+                )
+                .await
+            {
+                Ok(_) => n += 1,
+                Err(StorageError::Transition(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(n)
+    }
+
     /// Marks booked visits whose slot is over as no-shows (by the system, with a receipt).
     /// Returns how many.
     pub async fn mark_no_shows(&self, now: Timestamp) -> Result<u32> {

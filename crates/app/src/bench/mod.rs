@@ -3,6 +3,7 @@
 //! absolute numbers from different runs are not comparable).
 
 mod booking;
+mod whatsapp;
 
 use clap::Subcommand;
 
@@ -32,6 +33,36 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// The WhatsApp channel against a fake Graph API inside the benchmark: the outbox
+    /// worker's delivery rate with N instances (N workers on one database) against the
+    /// fake's own rate (plain sends, no database), and the webhook's requests/s and latency
+    /// for signed delivery statuses and incoming texts against `GET /healthz`. Checks that
+    /// every message reached the fake exactly once; exits non-zero otherwise or on any error.
+    Whatsapp {
+        /// `sqlite://PATH` or `postgres://…` (default: a fresh SQLite file in a temporary
+        /// directory, removed afterwards). Messages already due in its outbox are delivered
+        /// to the fake: never point it at a live database.
+        #[arg(long, env = "JENGUK_DATABASE_URL")]
+        database: Option<String>,
+        /// Messages per delivery run.
+        #[arg(long, default_value_t = 2000)]
+        messages: u64,
+        /// Numbers of instances to measure, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "1,2,4")]
+        instances: Vec<usize>,
+        /// Length of each webhook phase, seconds.
+        #[arg(long, default_value_t = 5.0)]
+        seconds: f64,
+        /// Concurrent clients of the webhook phases.
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        /// The workers' pause when nothing is due, milliseconds.
+        #[arg(long, default_value_t = 10)]
+        poll_ms: u64,
+        /// Messages per claim.
+        #[arg(long, default_value_t = 20)]
+        batch: i64,
+    },
 }
 
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
@@ -49,6 +80,26 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
                 seconds,
                 facilities,
                 seed,
+            })
+            .await
+        }
+        BenchCommand::Whatsapp {
+            database,
+            messages,
+            instances,
+            seconds,
+            clients,
+            poll_ms,
+            batch,
+        } => {
+            whatsapp::run(whatsapp::Options {
+                database,
+                messages,
+                instances,
+                seconds,
+                clients,
+                poll_ms,
+                batch,
             })
             .await
         }

@@ -216,6 +216,12 @@ async fn health_metrics_openapi_and_the_home_page() {
     assert!(home.contains("<html lang=\"id\">") && home.contains("Rutan Kelas IIB Serang"));
     let (_, en) = app.get("/?lang=en", None).await;
     assert!(en.as_str().unwrap().contains("<html lang=\"en\">"));
+    // The demo's outbox page exists only on a demo server.
+    let (s, e) = app.get("/demo/outbox", None).await;
+    assert_eq!(
+        (s, e["error"].as_str()),
+        (StatusCode::NOT_FOUND, Some("route_not_found"))
+    );
     let (s, m) = app.get("/metrics", None).await;
     assert_eq!(s, StatusCode::OK);
     assert!(

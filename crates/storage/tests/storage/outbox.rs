@@ -313,3 +313,82 @@ async fn five_wrong_tries_kill_a_code_and_addresses_are_limited() {
         Err(StorageError::RateLimited("login_code_ip"))
     ));
 }
+
+#[tokio::test]
+async fn scans_send_reminders_once_mark_no_shows_and_expire_requests() {
+    use crate::common::{Raw, Spec};
+    use jenguk_domain::{VisitKind, VisitStatus};
+    let (fx, g) = Fx::new().await;
+    let f = fx.facility(Spec::default()).await;
+    let pairs = fx.pairs(&f, 3).await;
+    let slots = fx.slots(&f, fx.day(2), VisitKind::Family).await;
+    let mut codes = Vec::new();
+    for (k, (i, v)) in pairs.iter().enumerate() {
+        let v = fx
+            .db
+            .book(&fx.request(&f, slots[k].slot.start, i, v), &fx.who, fx.now)
+            .await
+            .unwrap();
+        codes.push(v);
+    }
+    // Reminders: the day before, then 30 minutes before; each once however often the scan runs.
+    let start = codes[0].visit.start;
+    let at = |m: i64| start.checked_sub(SignedDuration::from_mins(m)).unwrap();
+    assert_eq!(fx.db.enqueue_due_reminders(at(1441)).await.unwrap(), 0);
+    let first = fx.db.enqueue_due_reminders(at(1439)).await.unwrap();
+    assert!(first >= 1);
+    assert_eq!(
+        fx.db.enqueue_due_reminders(at(1439)).await.unwrap(),
+        0,
+        "once"
+    );
+    assert!(fx.db.enqueue_due_reminders(at(29)).await.unwrap() >= 1);
+    let reminders: Vec<_> = fx
+        .db
+        .outbox_messages(None, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| {
+            m.kind == MessageKind::Reminder
+                && m.key
+                    .starts_with(&format!("visit:{}:", codes[0].visit.id.0))
+        })
+        .collect();
+    assert_eq!(reminders.len(), 2, "{reminders:?}");
+
+    // A request nobody confirmed is rejected by the system after a day, with a receipt.
+    let mut raw = Raw::open(g.url()).await;
+    raw.execute("UPDATE visits SET status = 'requested' WHERE id = (SELECT MIN(id) FROM visits)")
+        .await
+        .unwrap();
+    let later = fx.now.checked_add(SignedDuration::from_hours(25)).unwrap();
+    assert_eq!(fx.db.expire_requests(later, 24 * 3600).await.unwrap(), 1);
+    let v = fx.db.visit_by_code(&codes[0].code).await.unwrap();
+    assert_eq!(v.visit.status, VisitStatus::Rejected);
+    assert_eq!(
+        v.visit.status_reason.as_deref(),
+        Some("not confirmed in time")
+    );
+
+    // After the slots end, booked visits become no-shows (once).
+    let after = slots[2]
+        .slot
+        .end
+        .checked_add(SignedDuration::from_secs(1))
+        .unwrap();
+    assert_eq!(fx.db.mark_no_shows(after).await.unwrap(), 2);
+    assert_eq!(fx.db.mark_no_shows(after).await.unwrap(), 0);
+    let v = fx.db.visit_by_code(&codes[1].code).await.unwrap();
+    assert_eq!(v.visit.status, VisitStatus::NoShow);
+    let receipts = fx
+        .db
+        .outbox_messages(None, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.kind == MessageKind::VisitStatus)
+        .count();
+    assert_eq!(receipts, 3, "a receipt for each change");
+    raw.close().await;
+}

@@ -1,0 +1,185 @@
+//! The webhook phase: concurrent clients against the real server, in-process — signed
+//! delivery statuses for the messages the delivery phase sent, incoming texts from families
+//! (stored, then answered by the chat flow), and `GET /healthz` as the baseline.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use serde_json::{Value, json};
+
+use super::sign::signature;
+use super::stats::{Stopwatch, Tally, short};
+
+/// A message the delivery phase sent: its WhatsApp id, its key and its recipient (digits).
+#[derive(Clone)]
+pub struct Target {
+    pub wa_message_id: String,
+    pub key: String,
+    pub to: String,
+}
+
+/// What the clients send.
+pub enum Load {
+    /// `GET /healthz`.
+    Healthz,
+    /// `POST /webhooks/whatsapp` with one status each: request `i` reports target
+    /// `i mod K` `delivered` in the first round, `read` after (from the third round on the
+    /// same `read` again: a redelivery, which changes nothing — Meta retries deliveries).
+    Statuses(Vec<Target>),
+    /// `POST /webhooks/whatsapp` with one incoming text each, from one of `senders`
+    /// (digits), with a new message id `wamid.IN.<run>.<i>`.
+    Texts { run: String, senders: Vec<String> },
+}
+
+impl Load {
+    /// Statuses that change a row, if the phase gets that far (`2 K`).
+    pub fn transitions(&self) -> u64 {
+        match self {
+            Load::Statuses(t) => 2 * t.len() as u64,
+            _ => 0,
+        }
+    }
+}
+
+/// The phone number id the fake's configuration uses.
+pub const PHONE_NUMBER_ID: &str = "1098765432";
+
+fn envelope(value: Value) -> Value {
+    json!({"object": "whatsapp_business_account", "entry": [{"id": "WABA1", "changes": [{"field": "messages", "value": value}]}]})
+}
+
+fn metadata() -> Value {
+    json!({"display_phone_number": "6281100000000", "phone_number_id": PHONE_NUMBER_ID})
+}
+
+/// A delivery status, as WhatsApp posts it.
+fn status_payload(t: &Target, status: &str, timestamp: i64) -> Value {
+    let st = json!({
+        "id": t.wa_message_id, "status": status, "timestamp": timestamp.to_string(),
+        "recipient_id": t.to, "biz_opaque_callback_data": t.key,
+        "conversation": {"id": "CONV1", "origin": {"type": "service"}},
+        "pricing": {"billable": false, "pricing_model": "PMP", "category": "service"}
+    });
+    envelope(json!({"messaging_product": "whatsapp", "metadata": metadata(), "statuses": [st]}))
+}
+
+/// A family's text message, as WhatsApp posts it.
+fn text_payload(from: &str, id: &str, text: &str, timestamp: i64) -> Value {
+    envelope(json!({
+        "messaging_product": "whatsapp", "metadata": metadata(),
+        "contacts": [{"profile": {"name": "Keluarga"}, "wa_id": from}],
+        "messages": [{"from": from, "id": id, "timestamp": timestamp.to_string(), "type": "text", "text": {"body": text}}]
+    }))
+}
+
+/// What families write (the chat flow answers each, registered or not).
+const TEXTS: [&str; 4] = ["BANTUAN", "MENU", "JADWAL", "Halo, saya mau kunjungan"];
+
+/// The id of the `i`-th incoming text of a run.
+pub fn text_id(run: &str, i: u64) -> String {
+    format!("wamid.IN.{run}.{i}")
+}
+
+/// Request `i` of a load: `None` for a GET, else the body to POST and its signature.
+fn request(load: &Load, i: u64, app_secret: &str) -> Option<(String, String)> {
+    let body = match load {
+        Load::Healthz => return None,
+        Load::Statuses(targets) => {
+            let k = targets.len() as u64;
+            let t = &targets[(i % k) as usize];
+            let status = if i < k { "delivered" } else { "read" };
+            status_payload(t, status, jiff::Timestamp::now().as_second()).to_string()
+        }
+        Load::Texts { run, senders } => {
+            let from = &senders[(i as usize) % senders.len()];
+            let text = TEXTS[((i as usize) / senders.len()) % TEXTS.len()];
+            let now = jiff::Timestamp::now().as_second();
+            text_payload(from, &text_id(run, i), text, now).to_string()
+        }
+    };
+    let sig = signature(app_secret, body.as_bytes());
+    Some((body, sig))
+}
+
+/// Runs `clients` tasks sending requests of `load` to the server at `base` for `seconds`
+/// (requests in flight at the deadline finish and count). Request `i` is the `i`-th of the
+/// load whichever client sends it, so the tally's request count is also how many were
+/// taken from the load.
+pub async fn drive(
+    http: &reqwest::Client,
+    base: &str,
+    load: Arc<Load>,
+    app_secret: &str,
+    clients: usize,
+    seconds: f64,
+) -> anyhow::Result<Tally> {
+    if let Load::Statuses(t) = &*load
+        && t.is_empty()
+    {
+        anyhow::bail!("no message to report statuses of");
+    }
+    let next = Arc::new(AtomicU64::new(0));
+    let healthz: Arc<str> = format!("{base}/healthz").into();
+    let webhook: Arc<str> = format!("{base}/webhooks/whatsapp").into();
+    let secret: Arc<str> = app_secret.into();
+    let watch = Stopwatch::start();
+    let deadline = watch.instant() + Duration::from_secs_f64(seconds);
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..clients {
+        let (http, load, next, healthz, webhook, secret) = (
+            http.clone(),
+            load.clone(),
+            next.clone(),
+            healthz.clone(),
+            webhook.clone(),
+            secret.clone(),
+        );
+        set.spawn(async move {
+            let mut t = Tally::default();
+            while Instant::now() < deadline {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let req = match request(&load, i, &secret) {
+                    None => http.get(&*healthz),
+                    Some((body, sig)) => http
+                        .post(&*webhook)
+                        .header(reqwest::header::CONTENT_TYPE, "application/json")
+                        .header("x-hub-signature-256", sig)
+                        .body(body),
+                };
+                let t0 = Instant::now();
+                let outcome = match req.send().await {
+                    Ok(resp) => {
+                        let status = resp.status();
+                        // Read the whole body, so that the connection goes back to the pool.
+                        match resp.bytes().await {
+                            Ok(_) if status.is_success() => Ok(()),
+                            Ok(b) => Err(format!(
+                                "HTTP {} {}",
+                                status.as_u16(),
+                                short(&String::from_utf8_lossy(&b))
+                            )),
+                            Err(e) => Err(short(&format!("http body: {e}"))),
+                        }
+                    }
+                    Err(e) => Err(short(&format!("http: {e}"))),
+                };
+                t.latency_us
+                    .push(u64::try_from(t0.elapsed().as_micros()).unwrap_or(u64::MAX));
+                match outcome {
+                    Ok(()) => t.ok += 1,
+                    Err(e) => *t.errors.entry(e).or_default() += 1,
+                }
+            }
+            t
+        });
+    }
+    let mut total = Tally::default();
+    while let Some(t) = set.join_next().await {
+        total.merge(t.context("a client task failed")?);
+    }
+    (total.elapsed, total.cpu) = watch.stop();
+    total.finish();
+    Ok(total)
+}
