@@ -10,6 +10,10 @@ const SQLITE: &[(i64, &str)] = &[
         3,
         include_str!("../migrations/sqlite/0003_facility_whatsapp.sql"),
     ),
+    (
+        4,
+        include_str!("../migrations/sqlite/0004_family_portal.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -17,6 +21,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         3,
         include_str!("../migrations/postgres/0003_facility_whatsapp.sql"),
+    ),
+    (
+        4,
+        include_str!("../migrations/postgres/0004_family_portal.sql"),
     ),
 ];
 

@@ -121,9 +121,9 @@ pub(crate) fn link(r: &impl RowExt) -> Result<VisitorLink> {
 /// Loads a visitor inside a transaction, locked on PostgreSQL.
 pub(crate) async fn lock_visitor(tx: &mut Tx, id: VisitorId) -> Result<Visitor> {
     let sql = if tx.row_locks() {
-        select_visitor!("WHERE id = $1 FOR NO KEY UPDATE")
+        select_visitor!("WHERE deleted_at IS NULL AND id = $1 FOR NO KEY UPDATE")
     } else {
-        select_visitor!("WHERE id = $1")
+        select_visitor!("WHERE deleted_at IS NULL AND id = $1")
     };
     on_tx!(tx, |c| {
         let row = sqlx::query(sql).bind(id.0).fetch_optional(&mut *c).await?;
@@ -216,7 +216,7 @@ impl Db {
     /// A visitor by id.
     pub async fn visitor(&self, id: VisitorId) -> Result<Visitor> {
         on_pool!(self, |p| {
-            let row = sqlx::query(select_visitor!("WHERE id = $1"))
+            let row = sqlx::query(select_visitor!("WHERE deleted_at IS NULL AND id = $1"))
                 .bind(id.0)
                 .fetch_optional(p)
                 .await?;
@@ -242,7 +242,7 @@ impl Db {
     /// A visitor by mobile number.
     pub async fn visitor_by_phone(&self, phone: &PhoneNumber) -> Result<Option<Visitor>> {
         on_pool!(self, |p| {
-            let row = sqlx::query(select_visitor!("WHERE phone = $1"))
+            let row = sqlx::query(select_visitor!("WHERE deleted_at IS NULL AND phone = $1"))
                 .bind(phone.as_e164())
                 .fetch_optional(p)
                 .await?;
@@ -279,10 +279,12 @@ impl Db {
     pub async fn visitor_by_nik(&self, nik: &Nik) -> Result<Option<Visitor>> {
         let hash = self.nik_hash(nik);
         on_pool!(self, |p| {
-            let row = sqlx::query(select_visitor!("WHERE nik_hash = $1"))
-                .bind(&hash)
-                .fetch_optional(p)
-                .await?;
+            let row = sqlx::query(select_visitor!(
+                "WHERE deleted_at IS NULL AND nik_hash = $1"
+            ))
+            .bind(&hash)
+            .fetch_optional(p)
+            .await?;
             row.map(|r| visitor(&r)).transpose()
         })
     }
@@ -292,7 +294,7 @@ impl Db {
         let fid = facility.map(|f| f.0);
         on_pool!(self, |p| {
             let rows = sqlx::query(select_visitor!(
-                "WHERE $1 IS NULL OR id IN (SELECT l.visitor_id FROM visitor_links l JOIN inmates i ON i.id = l.inmate_id WHERE i.facility_id = $1)
+                "WHERE deleted_at IS NULL AND ($1 IS NULL OR id IN (SELECT l.visitor_id FROM visitor_links l JOIN inmates i ON i.id = l.inmate_id WHERE i.facility_id = $1))
                  ORDER BY id DESC LIMIT $2"
             ))
             .bind(fid)

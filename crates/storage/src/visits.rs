@@ -268,6 +268,19 @@ impl Db {
         })
     }
 
+    /// A visit by id.
+    pub async fn visit_by_id(&self, id: VisitId) -> Result<VisitView> {
+        on_pool!(self, |p| {
+            let row = sqlx::query(select_visit!("WHERE v.id = $1"))
+                .bind(id.0)
+                .fetch_optional(p)
+                .await?;
+            row.map(|r| view(&r))
+                .transpose()?
+                .ok_or(StorageError::NotFound("visit"))
+        })
+    }
+
     /// A visitor's visits ending after `from`, by start (the family's "my visits").
     pub async fn visits_of_visitor(
         &self,
