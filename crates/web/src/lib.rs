@@ -8,6 +8,7 @@
 pub mod api;
 pub mod error;
 pub mod extract;
+pub mod family;
 pub use jenguk_i18n as i18n;
 pub mod openapi;
 pub mod pages;
@@ -117,10 +118,13 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/demo/outbox", get(pages::get_demo_outbox))
         .nest("/api/v1", api::routes())
+        .merge(family::routes())
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
         .layer(middleware::from_fn(error::translate))
+        .layer(middleware::from_fn(remember_lang))
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(middleware::from_fn(track))
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
         .layer(CatchPanicLayer::custom(
@@ -130,6 +134,26 @@ pub fn router(state: AppState) -> Router {
                 (e.status(), axum::Json(e.body(lang))).into_response()
             },
         ))
+}
+
+/// `?lang=` on any page also sets the language cookie, so the choice sticks.
+async fn remember_lang(req: Request, next: Next) -> Response {
+    let chosen = req.uri().query().and_then(|q| {
+        q.split('&')
+            .find_map(|p| p.strip_prefix("lang="))
+            .and_then(i18n::Lang::parse)
+    });
+    let mut res = next.run(req).await;
+    if let Some(lang) = chosen {
+        let cookie = format!(
+            "jenguk_lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            lang.tag()
+        );
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
 }
 
 /// Counts requests and their latency by route, and sets security headers.

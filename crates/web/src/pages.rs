@@ -2,7 +2,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use jenguk_domain::facility::zone_abbreviation;
 
@@ -40,7 +39,6 @@ struct HomePage {
 pub async fn get_home(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
-    uri: axum::http::Uri,
 ) -> Result<Response, ApiError> {
     let facilities = state.db.facilities().await?;
     let cards = facilities
@@ -80,17 +78,7 @@ pub async fn get_home(
         staff_note: lang.t("home-staff"),
     };
     let html = page.render().map_err(|e| ApiError::internal(&e))?;
-    let mut res = Html(html).into_response();
-    if uri.query().is_some_and(|q| q.contains("lang=")) {
-        let cookie = format!(
-            "jenguk_lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
-            lang.tag()
-        );
-        if let Ok(v) = HeaderValue::from_str(&cookie) {
-            res.headers_mut().insert(header::SET_COOKIE, v);
-        }
-    }
-    Ok(res)
+    Ok(Html(html).into_response())
 }
 
 struct OutboxLine {
