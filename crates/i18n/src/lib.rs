@@ -175,7 +175,7 @@ mod tests {
     }
 
     /// Every argument name used in the Fluent files: a test gives each a value.
-    const ARGS: [&str; 31] = [
+    const ARGS: [&str; 33] = [
         "reference",
         "detail",
         "field",
@@ -207,6 +207,8 @@ mod tests {
         "hour",
         "minute",
         "hours",
+        "phone",
+        "version",
     ];
 
     #[test]

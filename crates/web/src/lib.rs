@@ -108,7 +108,7 @@ fn metrics_handle() -> PrometheusHandle {
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(pages::get_home))
+        .route("/", get(family::start::get_start))
         .route("/healthz", get(get_healthz))
         .route("/metrics", get(get_metrics))
         .route("/api/openapi.json", get(get_openapi))

@@ -35,9 +35,10 @@ pub enum BenchCommand {
     },
     /// The WhatsApp channel against a fake Graph API inside the benchmark: the outbox
     /// worker's delivery rate with N instances (N workers on one database) against the
-    /// fake's own rate (plain sends, no database), and the webhook's requests/s and latency
-    /// for signed delivery statuses and incoming texts against `GET /healthz`. Checks that
-    /// every message reached the fake exactly once; exits non-zero otherwise or on any error.
+    /// fake's own rate (plain sends, no database) and the worker's queries alone, and the
+    /// webhook's requests/s and latency for signed delivery statuses and incoming texts
+    /// against `GET /healthz`. Checks that every message reached the fake exactly once and
+    /// that the statuses moved the rows; exits non-zero otherwise or on any error.
     Whatsapp {
         /// `sqlite://PATH` or `postgres://…` (default: a fresh SQLite file in a temporary
         /// directory, removed afterwards). Messages already due in its outbox are delivered

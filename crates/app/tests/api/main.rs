@@ -6,6 +6,8 @@ mod bookings;
 mod cli;
 mod conversation;
 mod fake_graph;
+mod family_auth;
+mod family_visits;
 mod helpers;
 mod validation;
 mod whatsapp;

@@ -6,8 +6,16 @@
 //! a session (`Family`), every form that changes something carries the session's CSRF token
 //! and comes from our own origin, and a family only ever sees its own visits and links.
 
+pub mod auth;
+pub mod book;
+pub mod data;
+pub mod join;
+pub mod link;
 pub mod page;
+pub mod register;
 pub mod session;
+pub mod start;
+pub mod visits;
 
 use axum::Router;
 
@@ -16,4 +24,11 @@ use crate::AppState;
 /// The family pages.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(auth::routes())
+        .merge(register::routes())
+        .merge(link::routes())
+        .merge(visits::routes())
+        .merge(book::routes())
+        .merge(join::routes())
+        .merge(data::routes())
 }

@@ -60,6 +60,8 @@ pub struct Family {
 
 impl Family {
     /// The visitor, or a redirect to registration.
+    // The error is the response a handler returns as it is; boxing it buys nothing.
+    #[allow(clippy::result_large_err)]
     pub fn visitor(&self) -> Result<&Visitor, Response> {
         self.visitor
             .as_ref()

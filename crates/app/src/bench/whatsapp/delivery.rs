@@ -70,6 +70,8 @@ pub struct Run {
     pub errors: u64,
     /// Messages of others claimed along the way (a reused database's outbox).
     pub foreign: u64,
+    /// Time spent in each step, summed over the tasks (db only).
+    pub steps: Vec<(&'static str, Duration)>,
 }
 
 impl Run {
@@ -129,69 +131,103 @@ pub async fn enqueue(ctx: &Ctx, tag: &str, m: u64) -> anyhow::Result<Duration> {
     Ok(t0.elapsed())
 }
 
-/// The fake's own rate: `m` sends by `n` concurrent plain `Client::send` loops (one client
-/// each, like one instance each), no database.
-pub async fn raw(ctx: &Ctx, n: usize, tag: &str, m: u64) -> anyhow::Result<Run> {
-    let clients = (0..n)
-        .map(|_| ctx.client())
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let next = Arc::new(AtomicU64::new(0));
+/// The fake's own rate: rounds of `m` sends by `n` concurrent plain `Client::send` loops
+/// (one client each, like one instance each), no database, until `min` has passed (one
+/// round of the default 2000 takes a few tens of milliseconds, too short to time alone).
+/// Keys are `<tag>:<round>-<i>`.
+pub async fn raw(ctx: &Ctx, n: usize, tag: &str, m: u64, min: Duration) -> anyhow::Result<Run> {
+    let clients = Arc::new(
+        (0..n)
+            .map(|_| ctx.client())
+            .collect::<anyhow::Result<Vec<_>>>()?,
+    );
     let watch = Stopwatch::start();
-    let mut set = tokio::task::JoinSet::new();
-    for client in clients {
-        let (next, recipients, tag, run) = (
-            next.clone(),
-            ctx.recipients.clone(),
-            tag.to_string(),
-            ctx.run.clone(),
-        );
-        set.spawn(async move {
-            let mut errors = 0u64;
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= m {
-                    return errors;
-                }
-                let to = recipients[(i as usize) % recipients.len()].clone();
-                let msg = OutgoingMessage::new(to, MessageBody::text(text(&run, i)))
-                    .with_callback_data(format!("{tag}:{i:06}"));
-                if let Err(e) = client.send(&msg).await {
-                    if errors == 0 {
-                        tracing::warn!(error = %e, "raw send failed");
+    let (mut count, mut errors) = (0u64, 0u64);
+    for round in 0u64.. {
+        if round > 0 && watch.instant().elapsed() >= min {
+            break;
+        }
+        let next = Arc::new(AtomicU64::new(0));
+        let mut set = tokio::task::JoinSet::new();
+        for c in 0..n {
+            let (clients, next, recipients, tag, run) = (
+                clients.clone(),
+                next.clone(),
+                ctx.recipients.clone(),
+                tag.to_string(),
+                ctx.run.clone(),
+            );
+            set.spawn(async move {
+                let mut errors = 0u64;
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= m {
+                        return errors;
                     }
-                    errors += 1;
+                    let to = recipients[(i as usize) % recipients.len()].clone();
+                    let msg = OutgoingMessage::new(to, MessageBody::text(text(&run, i)))
+                        .with_callback_data(format!("{tag}:{round:03}-{i:06}"));
+                    if let Err(e) = clients[c].send(&msg).await {
+                        if errors == 0 {
+                            tracing::warn!(error = %e, "raw send failed");
+                        }
+                        errors += 1;
+                    }
                 }
-            }
-        });
-    }
-    let mut errors = 0;
-    while let Some(e) = set.join_next().await {
-        errors += e.context("a sending task failed")?;
+            });
+        }
+        while let Some(e) = set.join_next().await {
+            errors += e.context("a sending task failed")?;
+        }
+        count += m;
     }
     let (elapsed, cpu) = watch.stop();
     Ok(Run {
-        count: m,
+        count,
         elapsed,
         cpu,
         errors,
         foreign: 0,
+        steps: Vec::new(),
     })
 }
 
-/// The worker's database work alone: `n` tasks doing what [`Worker::deliver_once`] does
-/// with the database for the `m` messages already enqueued under `tag` — claim a batch, then
-/// per message `last_inbound_at`, render, `message_sent` — without sending anything.
-pub async fn db_only(ctx: &Ctx, n: usize, tag: &str, m: u64) -> anyhow::Result<Run> {
+/// Nanoseconds spent in each step of the db-only phase, summed over its tasks.
+#[derive(Default)]
+struct Steps {
+    claim: AtomicU64,
+    last_inbound_at: AtomicU64,
+    render: AtomicU64,
+    message_sent: AtomicU64,
+}
+
+fn add(step: &AtomicU64, since: Instant) {
+    step.fetch_add(
+        u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX),
+        Ordering::Relaxed,
+    );
+}
+
+/// A message the db-only phase marked sent: (its made-up WhatsApp id, its key).
+pub type Marked = (String, String);
+
+/// The worker's database work alone: `n` tasks doing what `Worker::deliver_once` does with
+/// the database for the `m` messages already enqueued under `tag` — claim a batch, then per
+/// message `last_inbound_at`, render, `message_sent` — without sending anything. Times
+/// each step.
+pub async fn db_only(ctx: &Ctx, n: usize, tag: &str, m: u64) -> anyhow::Result<(Run, Vec<Marked>)> {
     let done = Arc::new(AtomicU64::new(0));
     let foreign = Arc::new(AtomicU64::new(0));
+    let steps = Arc::new(Steps::default());
     let prefix = format!("{tag}:");
     let watch = Stopwatch::start();
     let mut set = tokio::task::JoinSet::new();
     for k in 0..n {
-        let (db, done, foreign, prefix, join_base, run, poll, batch) = (
+        let (db, done, foreign, steps, prefix, join_base, run, poll, batch) = (
             ctx.db.clone(),
             done.clone(),
             foreign.clone(),
+            steps.clone(),
             prefix.clone(),
             ctx.join_base.clone(),
             ctx.run.clone(),
@@ -200,13 +236,19 @@ pub async fn db_only(ctx: &Ctx, n: usize, tag: &str, m: u64) -> anyhow::Result<R
         );
         set.spawn(async move {
             let owner = format!("bench-{run}-dbonly-{k}");
+            let mut marked = Vec::new();
             let mut last_progress = Instant::now();
             while done.load(Ordering::Relaxed) < m {
                 let now = Timestamp::now();
+                let t = Instant::now();
                 let claimed = db.claim_messages(&owner, now, 60, 120, batch).await?;
+                add(&steps.claim, t);
                 if claimed.is_empty() {
                     if last_progress.elapsed() > STALL {
-                        bail!("no message left to claim, {} of {m} done", done.load(Ordering::Relaxed));
+                        bail!(
+                            "no message left to claim, {} of {m} done",
+                            done.load(Ordering::Relaxed)
+                        );
                     }
                     tokio::time::sleep(poll).await;
                     continue;
@@ -219,43 +261,68 @@ pub async fn db_only(ctx: &Ctx, n: usize, tag: &str, m: u64) -> anyhow::Result<R
                         let later = Timestamp::now()
                             .checked_add(jiff::SignedDuration::from_secs(1))
                             .unwrap_or(now);
-                        db.message_retry(msg.id, &owner, later, "claimed by the benchmark's db-only phase", Timestamp::now())
-                            .await?;
+                        db.message_retry(
+                            msg.id,
+                            &owner,
+                            later,
+                            "claimed by the benchmark's db-only phase",
+                            Timestamp::now(),
+                        )
+                        .await?;
                         continue;
                     }
                     let to = PhoneNumber::parse(&msg.recipient)
                         .map_err(|e| anyhow::anyhow!("recipient {}: {e}", msg.recipient))?;
                     let now = Timestamp::now();
-                    let in_window = db
-                        .last_inbound_at(&to)
-                        .await?
-                        .is_some_and(|at| now.duration_since(at) < jiff::SignedDuration::from_hours(24));
+                    let t = Instant::now();
+                    let in_window = db.last_inbound_at(&to).await?.is_some_and(|at| {
+                        now.duration_since(at) < jiff::SignedDuration::from_hours(24)
+                    });
+                    add(&steps.last_inbound_at, t);
+                    let t = Instant::now();
                     let body = jenguk_notify::render::body(&msg, &join_base, in_window)?;
                     let out = OutgoingMessage::new(to, body).with_callback_data(msg.key.clone());
                     std::hint::black_box(out.to_json());
+                    add(&steps.render, t);
+                    let wamid = format!("wamid.{run}.db{}", msg.id);
+                    let t = Instant::now();
                     if !db
-                        .message_sent(msg.id, &owner, &format!("wamid.{run}.db{}", msg.id), Timestamp::now())
+                        .message_sent(msg.id, &owner, &wamid, Timestamp::now())
                         .await?
                     {
                         bail!("lost the lease of {}", msg.key);
                     }
+                    add(&steps.message_sent, t);
+                    marked.push((wamid, msg.key));
                     done.fetch_add(1, Ordering::Relaxed);
                 }
             }
-            anyhow::Ok(())
+            anyhow::Ok(marked)
         });
     }
+    let mut marked = Vec::new();
     while let Some(r) = set.join_next().await {
-        r.context("a db-only task failed")??;
+        marked.extend(r.context("a db-only task failed")??);
     }
     let (elapsed, cpu) = watch.stop();
-    Ok(Run {
-        count: m,
-        elapsed,
-        cpu,
-        errors: 0,
-        foreign: foreign.load(Ordering::Relaxed),
-    })
+    let ns = |a: &AtomicU64| Duration::from_nanos(a.load(Ordering::Relaxed));
+    marked.sort_unstable_by(|a, b| a.1.cmp(&b.1));
+    Ok((
+        Run {
+            count: m,
+            elapsed,
+            cpu,
+            errors: 0,
+            foreign: foreign.load(Ordering::Relaxed),
+            steps: vec![
+                ("claim", ns(&steps.claim)),
+                ("last_inbound_at", ns(&steps.last_inbound_at)),
+                ("render", ns(&steps.render)),
+                ("message_sent", ns(&steps.message_sent)),
+            ],
+        },
+        marked,
+    ))
 }
 
 /// Running workers, each with its own client (what `n` instances of `jenguk serve` run).
@@ -310,7 +377,11 @@ pub async fn workers(ctx: &Ctx, n: usize, tag: &str, m: u64) -> anyhow::Result<R
         elapsed,
         cpu,
         errors: 0,
-        foreign: ctx.fake.foreign(&[ctx.prefix()]) - foreign_before,
+        foreign: ctx
+            .fake
+            .foreign(&[ctx.prefix()])
+            .saturating_sub(foreign_before),
+        steps: Vec::new(),
     })
 }
 
@@ -431,6 +502,6 @@ pub async fn warm_up(ctx: &Ctx, w: u64) -> anyhow::Result<u64> {
     .await;
     workers.stop().await?;
     waited?;
-    raw(ctx, 1, &ctx.tag("warmraw"), w).await?;
+    raw(ctx, 1, &ctx.tag("warmraw"), w, Duration::ZERO).await?;
     Ok(ctx.fake.foreign(&[ctx.prefix()]))
 }

@@ -169,7 +169,11 @@ async fn connection(inner: Arc<Inner>, sock: TcpStream) {
         let response = format!(
             "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{}\r\n{body}",
             body.len(),
-            if req.close { "connection: close\r\n" } else { "" }
+            if req.close {
+                "connection: close\r\n"
+            } else {
+                ""
+            }
         );
         if write_all(&sock, response.as_bytes()).await.is_err() || req.close {
             return;

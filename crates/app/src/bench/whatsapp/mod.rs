@@ -8,10 +8,13 @@
 //!    M sends by N plain `Client::send` loops without a database (ratio worker/raw). Beside
 //!    it, the worker's database work alone (its queries, no HTTP), to show where the time
 //!    goes.
-//! 2. Webhook: the real server in-process; C clients post signed delivery statuses for the
-//!    messages of phase 1 (they update the rows) for S seconds, against the same clients on
-//!    `GET /healthz` (ratio webhook/healthz); then incoming texts from families, which are
-//!    stored and answered by the chat flow, whose replies one worker delivers to the fake.
+//! 2. Webhook: the real server in-process; C clients post signed delivery statuses — `sent`,
+//!    `delivered`, `read` for every message of phase 1, as WhatsApp reports them (they update
+//!    the rows) — for S seconds or until that sequence is used up, against the same clients
+//!    on `GET /healthz` (ratio webhook/healthz); beside it the same sequence straight into
+//!    `Db::message_status` on the db-only rows. Then incoming texts from families, which are
+//!    stored and answered by the chat flow, whose replies one worker delivers to the fake;
+//!    and the worker's queries once more, now that incoming messages are stored.
 
 mod delivery;
 mod fake;
@@ -19,7 +22,6 @@ mod sign;
 mod stats;
 mod webhook;
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -43,6 +45,8 @@ const VERIFY_TOKEN: &str = "bench-verify-token";
 /// Recipients of the delivery phase (+62812…), and senders of the incoming texts (62813…).
 const RECIPIENTS: usize = 8;
 const SENDERS: usize = 64;
+/// The raw baseline repeats its M sends for at least this long.
+const RAW_MIN: Duration = Duration::from_secs(1);
 /// Messages of the warm-up (at most).
 const WARM_UP: u64 = 100;
 /// The chat flow's backlog or the replies' delivery with no progress for this long has
@@ -83,6 +87,10 @@ impl Drop for TempDb {
 /// One N of the delivery phase.
 struct DeliveryResult {
     n: usize,
+    /// The workers' keys' tag.
+    tag: String,
+    /// The rows the db-only run marked sent.
+    db_marked: Vec<delivery::Marked>,
     raw: Run,
     db: Run,
     worker: Run,
@@ -112,8 +120,7 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
     let (url, temp) = match &o.database {
         Some(url) => (url.clone(), None),
         None => {
-            let dir =
-                std::env::temp_dir().join(format!("jenguk-bench-wa-{}", run.to_lowercase()));
+            let dir = std::env::temp_dir().join(format!("jenguk-bench-wa-{}", run.to_lowercase()));
             std::fs::create_dir_all(&dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
             let url = format!("sqlite://{}", dir.join("bench.db").display());
@@ -201,24 +208,32 @@ async fn bench(o: &Options, db: &Db, run: &str, url: &str, temp: bool) -> anyhow
     );
 
     // Phase 1: delivery.
-    let mut results = Vec::new();
-    for &n in &o.instances {
-        let r = delivery_round(&ctx, n, o.messages, &mut failures).await?;
+    let mut results: Vec<DeliveryResult> = Vec::new();
+    for (round, &n) in o.instances.iter().enumerate() {
+        let r = delivery_round(&ctx, round + 1, n, o.messages, &mut failures).await?;
         results.push(r);
     }
 
     // Phase 2: the webhook.
-    let targets: Vec<Target> = o
-        .instances
+    let targets: Vec<Target> = results
         .iter()
-        .flat_map(|n| fake.deliveries(&format!("{}:", ctx.tag(&format!("w{n}")))))
+        .flat_map(|r| fake.deliveries(&format!("{}:", r.tag)))
         .map(|(key, d)| Target {
             wa_message_id: d.wa_message_id,
             key,
             to: d.to,
         })
         .collect();
-    let hook = webhook_phase(&ctx, o, targets, &mut failures).await?;
+    let db_targets: Vec<Target> = results
+        .iter_mut()
+        .flat_map(|r| std::mem::take(&mut r.db_marked))
+        .map(|(wa_message_id, key)| Target {
+            wa_message_id,
+            key,
+            to: String::new(),
+        })
+        .collect();
+    let hook = webhook_phase(&ctx, o, targets, db_targets, &mut failures).await?;
 
     // The closing note.
     println!("summary ({backend}, {} messages per run):", o.messages);
@@ -234,15 +249,20 @@ async fn bench(o: &Options, db: &Db, run: &str, url: &str, temp: bool) -> anyhow
         );
     }
     println!(
-        "  webhook   statuses {:.0} requests/s, p99 {:.1} ms (webhook/healthz = {:.2}; healthz {:.0}/s)",
+        "  webhook   statuses {:.0} requests/s, p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms (webhook/healthz = {:.2}; healthz {:.0}/s, message_status straight {:.0}/s)",
         hook.statuses.per_sec(),
+        hook.statuses.percentile_ms(50.0),
+        hook.statuses.percentile_ms(95.0),
         hook.statuses.percentile_ms(99.0),
         hook.statuses.per_sec() / hook.healthz.per_sec().max(1e-9),
-        hook.healthz.per_sec()
+        hook.healthz.per_sec(),
+        hook.statuses_db.per_sec(),
     );
     println!(
-        "  webhook   incoming texts {:.0} requests/s, p99 {:.1} ms (texts/healthz = {:.2}); chat flow {:.0} answered/s; replies {:.0} delivered/s",
+        "  webhook   incoming texts {:.0} requests/s, p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms (texts/healthz = {:.2}); chat flow {:.0} answered/s; replies {:.0} delivered/s",
         hook.texts.per_sec(),
+        hook.texts.percentile_ms(50.0),
+        hook.texts.percentile_ms(95.0),
         hook.texts.percentile_ms(99.0),
         hook.texts.per_sec() / hook.healthz.per_sec().max(1e-9),
         hook.chat_per_sec,
@@ -262,23 +282,22 @@ async fn bench(o: &Options, db: &Db, run: &str, url: &str, temp: bool) -> anyhow
 /// Raw sends, the database work alone and the workers, for N instances.
 async fn delivery_round(
     ctx: &Ctx,
+    round: usize,
     n: usize,
     m: u64,
     failures: &mut Vec<String>,
 ) -> anyhow::Result<DeliveryResult> {
-    println!(
-        "delivery, {n} instance{}",
-        if n == 1 { "" } else { "s" }
-    );
-    let raw_tag = ctx.tag(&format!("raw{n}"));
-    let raw = delivery::raw(ctx, n, &raw_tag, m).await?;
-    let raw_once = delivery::exactly_once(&ctx.fake, &raw_tag, m);
+    println!("delivery, {n} instance{}", if n == 1 { "" } else { "s" });
+    let raw_tag = ctx.tag(&format!("{round}raw{n}"));
+    let raw = delivery::raw(ctx, n, &raw_tag, m, RAW_MIN).await?;
+    let raw_once = delivery::exactly_once(&ctx.fake, &raw_tag, raw.count);
     print_run(
         "raw sends",
         &raw,
         &format!(
-            "{n} plain Client::send loop{}, no database",
-            if n == 1 { "" } else { "s" }
+            "{n} plain Client::send loop{}, no database, {} rounds of {m}",
+            if n == 1 { "" } else { "s" },
+            raw.count / m
         ),
     );
     if raw.errors > 0 {
@@ -288,16 +307,31 @@ async fn delivery_round(
         failures.push(format!("raw sends: {e}"));
     }
 
-    let db_tag = ctx.tag(&format!("db{n}"));
+    let db_tag = ctx.tag(&format!("{round}db{n}"));
     let setup = delivery::enqueue(ctx, &db_tag, m).await?;
-    let db = delivery::db_only(ctx, n, &db_tag, m).await?;
+    let (db, db_marked) = delivery::db_only(ctx, n, &db_tag, m).await?;
     print_run(
         "db only",
         &db,
         "the worker's queries, no HTTP: claim, last_inbound_at, render, message_sent",
     );
+    let steps: Vec<String> = db
+        .steps
+        .iter()
+        .map(|(name, d)| format!("{name} {:.0}", d.as_secs_f64() * 1e6 / m as f64))
+        .collect();
+    println!(
+        "  {:<14} µs per message in each step: {}{}",
+        "",
+        steps.join(", "),
+        if n > 1 {
+            format!(" (summed over {n} tasks, which overlap)")
+        } else {
+            String::new()
+        }
+    );
 
-    let w_tag = ctx.tag(&format!("w{n}"));
+    let w_tag = ctx.tag(&format!("{round}w{n}"));
     let setup = setup + delivery::enqueue(ctx, &w_tag, m).await?;
     let worker = delivery::workers(ctx, n, &w_tag, m).await?;
     let once = delivery::exactly_once(&ctx.fake, &w_tag, m);
@@ -307,7 +341,11 @@ async fn delivery_round(
         &format!(
             "{n} Worker{} on one Db; the fake received each key {}",
             if n == 1 { "" } else { "s" },
-            if once.is_ok() { "exactly once ✓" } else { "NOT exactly once ✗" }
+            if once.is_ok() {
+                "exactly once ✓"
+            } else {
+                "NOT exactly once ✗"
+            }
         ),
     );
     if let Err(e) = once {
@@ -324,6 +362,8 @@ async fn delivery_round(
     let serial = 1.0 / (1.0 / raw.per_sec().max(1e-9) + 1.0 / db.per_sec().max(1e-9));
     let r = DeliveryResult {
         n,
+        tag: w_tag,
+        db_marked,
         raw,
         db,
         worker,
@@ -351,6 +391,7 @@ fn print_run(name: &str, r: &Run, what: &str) {
 
 struct WebhookResult {
     healthz: Tally,
+    statuses_db: Tally,
     statuses: Tally,
     texts: Tally,
     chat_per_sec: f64,
@@ -363,6 +404,7 @@ async fn webhook_phase(
     ctx: &Ctx,
     o: &Options,
     targets: Vec<Target>,
+    db_targets: Vec<Target>,
     failures: &mut Vec<String>,
 ) -> anyhow::Result<WebhookResult> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -414,6 +456,9 @@ async fn webhook_phase(
         )
         .await?;
         print_tally("GET /healthz", &healthz, "request");
+        let statuses_db =
+            webhook::drive_db(&ctx.db, Arc::new(db_targets.clone()), o.clients, o.seconds).await?;
+        print_tally("status db only", &statuses_db, "status");
         let statuses = webhook::drive(
             &http,
             &base,
@@ -438,7 +483,7 @@ async fn webhook_phase(
         )
         .await?;
         print_tally("POST texts", &texts, "request");
-        anyhow::Ok((healthz, statuses, texts, texts_start))
+        anyhow::Ok((healthz, statuses_db, statuses, texts, texts_start))
     }
     .await;
     drop(http);
@@ -449,9 +494,10 @@ async fn webhook_phase(
         Ok(Err(e)) => bail!("the server task failed: {e}"),
         Err(_) => bail!("the server did not shut down within 30 s"),
     }
-    let (healthz, statuses, texts, texts_start) = result?;
+    let (healthz, statuses_db, statuses, texts, texts_start) = result?;
     for (name, t) in [
         ("healthz", &healthz),
+        ("statuses db only", &statuses_db),
         ("statuses", &statuses),
         ("texts", &texts),
     ] {
@@ -460,37 +506,55 @@ async fn webhook_phase(
         }
     }
     println!(
-        "  webhook/healthz = {:.2}   (texts/healthz = {:.2})",
+        "  webhook/healthz = {:.2}   (statuses; webhook/db only = {:.2}; texts/healthz = {:.2})",
         statuses.per_sec() / healthz.per_sec().max(1e-9),
+        statuses.per_sec() / statuses_db.per_sec().max(1e-9),
         texts.per_sec() / healthz.per_sec().max(1e-9)
     );
-
-    // What the statuses did to the rows.
-    let t = Instant::now();
-    let mut by_status: BTreeMap<String, u64> = BTreeMap::new();
-    for target in &targets {
-        let status = match ctx.db.outbox_message(&target.key).await? {
-            Some(m) => m.status,
-            None => "missing".into(),
-        };
-        *by_status.entry(status).or_default() += 1;
+    // The two statuses phases on the same stretch of the sequence, in case one of them used
+    // it up and the other did not (statuses of later rounds cost more than `sent`, which
+    // changes nothing).
+    let prefix_len = statuses.requests().min(statuses_db.requests()) as usize;
+    if prefix_len > 0 && statuses.requests() != statuses_db.requests() {
+        let (th, td) = (
+            statuses.time_for_first(prefix_len),
+            statuses_db.time_for_first(prefix_len),
+        );
+        println!(
+            "  same prefix    the first {prefix_len} statuses of the sequence: webhook {:.0}/s, db only {:.0}/s → webhook/db only = {:.2}",
+            prefix_len as f64 / th,
+            prefix_len as f64 / td,
+            td / th,
+        );
     }
-    let offered = statuses.requests().min(statuses_load.transitions());
-    let line: Vec<String> = by_status.iter().map(|(s, n)| format!("{s} {n}")).collect();
-    println!(
-        "  rows           {} ({} of the {} requests moved a row forward, the rest repeated a status; checked in {:.1} s)",
-        line.join(", "),
-        offered,
-        statuses.requests(),
-        t.elapsed().as_secs_f64()
-    );
-    let k = targets.len() as u64;
-    let expected_read = statuses.ok.saturating_sub(k).min(k);
-    let read = by_status.get("read").copied().unwrap_or(0);
-    if statuses.error_count() == 0 && read != expected_read {
-        failures.push(format!(
-            "{read} rows read after the statuses phase, {expected_read} expected"
-        ));
+    // What the statuses did to the rows.
+    for (name, tally, targets) in [
+        ("rows (http)", &statuses, &targets),
+        ("rows (db only)", &statuses_db, &db_targets),
+    ] {
+        let t = Instant::now();
+        let by_status = webhook::row_states(&ctx.db, targets).await?;
+        let k = targets.len() as u64;
+        let line: Vec<String> = by_status.iter().map(|(s, n)| format!("{s} {n}")).collect();
+        println!(
+            "  {name:<14} {} after {} of the {} statuses (sent, delivered, read × {k}){} — checked in {:.1} s",
+            line.join(", "),
+            tally.requests(),
+            3 * k,
+            if tally.requests() >= 3 * k {
+                ": the sequence was used up before the time"
+            } else {
+                ""
+            },
+            t.elapsed().as_secs_f64()
+        );
+        let expected_read = tally.ok.saturating_sub(2 * k).min(k);
+        let read = by_status.get("read").copied().unwrap_or(0);
+        if tally.error_count() == 0 && read != expected_read {
+            failures.push(format!(
+                "{name}: {read} rows read after the statuses phase, {expected_read} expected"
+            ));
+        }
     }
 
     // The chat flow's backlog: every stored text answered.
@@ -556,10 +620,8 @@ async fn webhook_phase(
     }
     let replies = ctx.fake.deliveries(&reply_prefix);
     let twice = replies.iter().filter(|(_, d)| d.count != 1).count();
-    let answered: std::collections::BTreeSet<&str> = replies
-        .iter()
-        .map(|(k, _)| fake::tag_of(k))
-        .collect();
+    let answered: std::collections::BTreeSet<&str> =
+        replies.iter().map(|(k, _)| fake::tag_of(k)).collect();
     let replies_per_sec = replies.len() as f64 / elapsed.as_secs_f64().max(1e-9);
     println!(
         "  replies        {} chat replies to {} texts delivered by 1 worker in {:.2} s = {:.0}/s, each {}",
@@ -567,7 +629,11 @@ async fn webhook_phase(
         answered.len(),
         elapsed.as_secs_f64(),
         replies_per_sec,
-        if twice == 0 { "once ✓" } else { "NOT once ✗" }
+        if twice == 0 {
+            "once ✓"
+        } else {
+            "NOT once ✗"
+        }
     );
     println!(
         "  {:<14} {}",
@@ -575,7 +641,9 @@ async fn webhook_phase(
         cpu.describe(replies.len() as u64, "reply")
     );
     if twice > 0 {
-        failures.push(format!("{twice} chat replies reached the fake more than once"));
+        failures.push(format!(
+            "{twice} chat replies reached the fake more than once"
+        ));
     }
     if answered.len() as u64 != texts.ok {
         failures.push(format!(
@@ -584,15 +652,31 @@ async fn webhook_phase(
             answered.len()
         ));
     }
-    let (_, refused, connections) = ctx.fake.counters();
+    // The worker's queries again, now that incoming messages are stored (the delivery
+    // phase ran on an empty inbound_messages table).
+    let after_tag = ctx.tag("after");
+    let after_m = o.messages.min(1000);
+    delivery::enqueue(ctx, &after_tag, after_m).await?;
+    let (after, _) = delivery::db_only(ctx, 1, &after_tag, after_m).await?;
+    let steps: Vec<String> = after
+        .steps
+        .iter()
+        .map(|(name, d)| format!("{name} {:.0}", d.as_secs_f64() * 1e6 / after_m as f64))
+        .collect();
     println!(
-        "  fake           {connections} connections in all, {refused} requests refused"
+        "  db only again  {after_m} messages, 1 task, with {} more incoming messages stored: {:.0}/s; µs per message in each step: {}",
+        texts.ok,
+        after.per_sec(),
+        steps.join(", ")
     );
+    let (_, refused, connections) = ctx.fake.counters();
+    println!("  fake           {connections} connections in all, {refused} requests refused");
     if refused > 0 {
         failures.push(format!("the fake refused {refused} requests"));
     }
     Ok(WebhookResult {
         healthz,
+        statuses_db,
         statuses,
         texts,
         chat_per_sec,

@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 pub struct Tally {
     /// Latency of every answered request, microseconds (sorted by [`Tally::finish`]).
     pub latency_us: Vec<u64>,
+    /// (request index, seconds from the phase's start to its completion).
+    pub done: Vec<(u64, f64)>,
     /// Requests answered as expected.
     pub ok: u64,
     /// Anything else, by a short description.
@@ -21,6 +23,7 @@ pub struct Tally {
 impl Tally {
     pub fn merge(&mut self, o: Tally) {
         self.latency_us.extend(o.latency_us);
+        self.done.extend(o.done);
         self.ok += o.ok;
         for (k, v) in o.errors {
             *self.errors.entry(k).or_default() += v;
@@ -29,6 +32,18 @@ impl Tally {
 
     pub fn finish(&mut self) {
         self.latency_us.sort_unstable();
+        self.done.sort_unstable_by_key(|d| d.0);
+    }
+
+    /// Seconds until the first `k` requests (by index) had all completed (after
+    /// [`Tally::finish`]).
+    pub fn time_for_first(&self, k: usize) -> f64 {
+        self.done
+            .iter()
+            .take(k)
+            .map(|d| d.1)
+            .fold(0.0, f64::max)
+            .max(1e-9)
     }
 
     pub fn requests(&self) -> u64 {

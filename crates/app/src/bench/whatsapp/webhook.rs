@@ -2,11 +2,13 @@
 //! delivery statuses for the messages the delivery phase sent, incoming texts from families
 //! (stored, then answered by the chat flow), and `GET /healthz` as the baseline.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use jenguk_storage::{Db, DeliveryStatus};
 use serde_json::{Value, json};
 
 use super::sign::signature;
@@ -24,23 +26,38 @@ pub struct Target {
 pub enum Load {
     /// `GET /healthz`.
     Healthz,
-    /// `POST /webhooks/whatsapp` with one status each: request `i` reports target
-    /// `i mod K` `delivered` in the first round, `read` after (from the third round on the
-    /// same `read` again: a redelivery, which changes nothing — Meta retries deliveries).
+    /// `POST /webhooks/whatsapp` with one status each, what WhatsApp reports of every
+    /// message: request `i` reports target `i mod K` `sent` in the first round (the row is
+    /// `sent` already: nothing changes), `delivered` in the second, `read` in the third;
+    /// then the load is used up ([`Load::limit`]).
     Statuses(Vec<Target>),
     /// `POST /webhooks/whatsapp` with one incoming text each, from one of `senders`
     /// (digits), with a new message id `wamid.IN.<run>.<i>`.
     Texts { run: String, senders: Vec<String> },
 }
 
+/// The three rounds of statuses.
+const ROUNDS: [(&str, DeliveryStatus); 3] = [
+    ("sent", DeliveryStatus::Sent),
+    ("delivered", DeliveryStatus::Delivered),
+    ("read", DeliveryStatus::Read),
+];
+
 impl Load {
-    /// Statuses that change a row, if the phase gets that far (`2 K`).
-    pub fn transitions(&self) -> u64 {
+    /// How many requests the load has (`None`: no end).
+    pub fn limit(&self) -> Option<u64> {
         match self {
-            Load::Statuses(t) => 2 * t.len() as u64,
-            _ => 0,
+            Load::Statuses(t) => Some(ROUNDS.len() as u64 * t.len() as u64),
+            _ => None,
         }
     }
+}
+
+/// Status `i` of the sequence over `targets`: (target, status).
+fn status_of(targets: &[Target], i: u64) -> (&Target, &'static (&'static str, DeliveryStatus)) {
+    let k = targets.len() as u64;
+    let round = ((i / k) as usize).min(ROUNDS.len() - 1);
+    (&targets[(i % k) as usize], &ROUNDS[round])
 }
 
 /// The phone number id the fake's configuration uses.
@@ -87,9 +104,7 @@ fn request(load: &Load, i: u64, app_secret: &str) -> Option<(String, String)> {
     let body = match load {
         Load::Healthz => return None,
         Load::Statuses(targets) => {
-            let k = targets.len() as u64;
-            let t = &targets[(i % k) as usize];
-            let status = if i < k { "delivered" } else { "read" };
+            let (t, (status, _)) = status_of(targets, i);
             status_payload(t, status, jiff::Timestamp::now().as_second()).to_string()
         }
         Load::Texts { run, senders } => {
@@ -104,7 +119,7 @@ fn request(load: &Load, i: u64, app_secret: &str) -> Option<(String, String)> {
 }
 
 /// Runs `clients` tasks sending requests of `load` to the server at `base` for `seconds`
-/// (requests in flight at the deadline finish and count). Request `i` is the `i`-th of the
+/// or until the load is used up (requests in flight at the deadline finish and count). Request `i` is the `i`-th of the
 /// load whichever client sends it, so the tally's request count is also how many were
 /// taken from the load.
 pub async fn drive(
@@ -121,11 +136,13 @@ pub async fn drive(
         anyhow::bail!("no message to report statuses of");
     }
     let next = Arc::new(AtomicU64::new(0));
+    let limit = load.limit().unwrap_or(u64::MAX);
     let healthz: Arc<str> = format!("{base}/healthz").into();
     let webhook: Arc<str> = format!("{base}/webhooks/whatsapp").into();
     let secret: Arc<str> = app_secret.into();
     let watch = Stopwatch::start();
-    let deadline = watch.instant() + Duration::from_secs_f64(seconds);
+    let start = watch.instant();
+    let deadline = start + Duration::from_secs_f64(seconds);
     let mut set = tokio::task::JoinSet::new();
     for _ in 0..clients {
         let (http, load, next, healthz, webhook, secret) = (
@@ -140,6 +157,9 @@ pub async fn drive(
             let mut t = Tally::default();
             while Instant::now() < deadline {
                 let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= limit {
+                    break;
+                }
                 let req = match request(&load, i, &secret) {
                     None => http.get(&*healthz),
                     Some((body, sig)) => http
@@ -167,6 +187,7 @@ pub async fn drive(
                 };
                 t.latency_us
                     .push(u64::try_from(t0.elapsed().as_micros()).unwrap_or(u64::MAX));
+                t.done.push((i, start.elapsed().as_secs_f64()));
                 match outcome {
                     Ok(()) => t.ok += 1,
                     Err(e) => *t.errors.entry(e).or_default() += 1,
@@ -182,4 +203,75 @@ pub async fn drive(
     (total.elapsed, total.cpu) = watch.stop();
     total.finish();
     Ok(total)
+}
+
+/// The statuses' database work alone: `clients` tasks calling `Db::message_status` (what
+/// the webhook handler calls per status) with the same sequence as [`Load::Statuses`], on
+/// other rows, for `seconds` or until the sequence is used up — no HTTP, no signature, no
+/// JSON.
+pub async fn drive_db(
+    db: &Db,
+    targets: Arc<Vec<Target>>,
+    clients: usize,
+    seconds: f64,
+) -> anyhow::Result<Tally> {
+    if targets.is_empty() {
+        anyhow::bail!("no message to report statuses of");
+    }
+    let next = Arc::new(AtomicU64::new(0));
+    let watch = Stopwatch::start();
+    let start = watch.instant();
+    let deadline = start + Duration::from_secs_f64(seconds);
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..clients {
+        let (db, targets, next) = (db.clone(), targets.clone(), next.clone());
+        set.spawn(async move {
+            let mut t = Tally::default();
+            let limit = ROUNDS.len() as u64 * targets.len() as u64;
+            while Instant::now() < deadline {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= limit {
+                    break;
+                }
+                let (target, (_, status)) = status_of(&targets, i);
+                let t0 = Instant::now();
+                let r = db
+                    .message_status(
+                        &target.wa_message_id,
+                        Some(&target.key),
+                        status,
+                        jiff::Timestamp::now(),
+                    )
+                    .await;
+                t.latency_us
+                    .push(u64::try_from(t0.elapsed().as_micros()).unwrap_or(u64::MAX));
+                t.done.push((i, start.elapsed().as_secs_f64()));
+                match r {
+                    Ok(_) => t.ok += 1,
+                    Err(e) => *t.errors.entry(short(&format!("storage: {e}"))).or_default() += 1,
+                }
+            }
+            t
+        });
+    }
+    let mut total = Tally::default();
+    while let Some(t) = set.join_next().await {
+        total.merge(t.context("a task failed")?);
+    }
+    (total.elapsed, total.cpu) = watch.stop();
+    total.finish();
+    Ok(total)
+}
+
+/// How many of `targets`' rows are in each status.
+pub async fn row_states(db: &Db, targets: &[Target]) -> anyhow::Result<BTreeMap<String, u64>> {
+    let mut by_status: BTreeMap<String, u64> = BTreeMap::new();
+    for target in targets {
+        let status = match db.outbox_message(&target.key).await? {
+            Some(m) => m.status,
+            None => "missing".into(),
+        };
+        *by_status.entry(status).or_default() += 1;
+    }
+    Ok(by_status)
 }
