@@ -165,17 +165,32 @@ impl Db {
         who: &AuditEvent,
         now: Timestamp,
     ) -> Result<Visitor> {
+        self.register_visitor(v, None, who, now).await
+    }
+
+    /// Registers a visitor and, in the same transaction, the consent they gave (its text's
+    /// version and the time): a visitor never exists without the consent it was created with.
+    pub async fn register_visitor(
+        &self,
+        v: &NewVisitor,
+        consent_version: Option<&str>,
+        who: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<Visitor> {
         let hash = self.nik_hash(&v.nik);
         let mut tx = self.begin().await?;
         let id: i64 = on_tx!(tx, |c| {
             sqlx::query_scalar(
-            "INSERT INTO visitors (name, nik_hash, nik_masked, phone, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id"
+            "INSERT INTO visitors (name, nik_hash, nik_masked, phone, created_at, consent_at, consent_version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
         )
         .bind(v.name.as_str())
         .bind(&hash)
         .bind(v.nik.masked())
         .bind(v.phone.as_e164())
         .bind(secs(now))
+        .bind(consent_version.map(|_| secs(now)))
+        .bind(consent_version)
         .fetch_one(&mut *c)
         .await
         .map_err(|e| match &e {

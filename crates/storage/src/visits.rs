@@ -299,6 +299,25 @@ impl Db {
         })
     }
 
+    /// An inmate's visits ending after `from`, by start (to offer only slots the inmate can
+    /// take).
+    pub async fn visits_of_inmate(
+        &self,
+        inmate: InmateId,
+        from: Timestamp,
+    ) -> Result<Vec<VisitView>> {
+        on_pool!(self, |p| {
+            let rows = sqlx::query(select_visit!(
+                "WHERE v.inmate_id = $1 AND v.end_at > $2 ORDER BY v.start_at, v.id LIMIT 500"
+            ))
+            .bind(inmate.0)
+            .bind(secs(from))
+            .fetch_all(p)
+            .await?;
+            rows.iter().map(view).collect()
+        })
+    }
+
     /// A facility's visits starting in `[from, to)`, by start.
     pub async fn visits_between(
         &self,

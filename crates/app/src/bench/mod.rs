@@ -57,6 +57,10 @@ pub enum BenchCommand {
         /// Concurrent clients of the webhook phases.
         #[arg(long, default_value_t = 32)]
         clients: usize,
+        /// Incoming texts at most (each is then answered by the chat flow, and its replies
+        /// delivered, which takes longer than taking it in).
+        #[arg(long, default_value_t = 5000)]
+        texts: u64,
         /// The workers' pause when nothing is due, milliseconds.
         #[arg(long, default_value_t = 10)]
         poll_ms: u64,
@@ -90,6 +94,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
             instances,
             seconds,
             clients,
+            texts,
             poll_ms,
             batch,
         } => {
@@ -99,6 +104,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
                 instances,
                 seconds,
                 clients,
+                texts,
                 poll_ms,
                 batch,
             })

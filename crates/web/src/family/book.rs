@@ -107,7 +107,7 @@ async fn free_slots(
     facility: &Facility,
     kind: VisitKind,
     now: Timestamp,
-    visitor: VisitorId,
+    (visitor, inmate): (VisitorId, jenguk_domain::InmateId),
     except: Option<VisitId>,
 ) -> Result<Offer, StorageError> {
     let week_ago = now
@@ -120,22 +120,45 @@ async fn free_slots(
         .into_iter()
         .filter(|v| Some(v.visit.id) != except)
         .collect();
+    let theirs: Vec<VisitView> = state
+        .db
+        .visits_of_inmate(inmate, week_ago)
+        .await?
+        .into_iter()
+        .filter(|v| Some(v.visit.id) != except)
+        .collect();
     let window = window_slots(state, facility, kind, now).await?;
     let had = !window.is_empty();
-    let slots = takeable(window, &mine, facility, kind);
+    // The inmate's own visits and weekly quota rule slots out just as the visitor's do.
+    let slots = takeable(
+        window,
+        &mine,
+        facility,
+        kind,
+        facility.policy.max_visits_per_visitor_per_week,
+    );
+    let slots = takeable(
+        slots,
+        &theirs,
+        facility,
+        kind,
+        facility.policy.max_visits_per_inmate_per_week,
+    );
     Ok(Offer {
         only_yours: had && slots.is_empty(),
         slots,
     })
 }
 
-/// Drops the slots overlapping one of the visitor's active visits, and, for family visits,
-/// those in a local week whose visitor quota at this facility is used up.
+/// Drops the slots overlapping one of a person's active visits (the visitor's or the
+/// inmate's), and, for family visits, those in a local week whose quota (`quota` visits at
+/// this facility) that person has used up.
 fn takeable(
     slots: Vec<Slot>,
     mine: &[VisitView],
     facility: &Facility,
     kind: VisitKind,
+    quota: u16,
 ) -> Vec<Slot> {
     let tz = zone(&facility.time_zone);
     let mut weeks: HashMap<Timestamp, u32> = HashMap::new();
@@ -149,7 +172,7 @@ fn takeable(
                 .or_default() += 1;
         }
     }
-    let quota = u32::from(facility.policy.max_visits_per_visitor_per_week);
+    let quota = u32::from(quota);
     slots
         .into_iter()
         .filter(|s| {
@@ -399,9 +422,16 @@ async fn book_page(
 ) -> Result<BookPage, Response> {
     let lang = family.lang;
     let now = Timestamp::now();
-    let offer = free_slots(state, &b.facility, b.kind(), now, b.link.visitor_id, None)
-        .await
-        .map_err(storage(lang))?;
+    let offer = free_slots(
+        state,
+        &b.facility,
+        b.kind(),
+        now,
+        (b.link.visitor_id, b.link.inmate_id),
+        None,
+    )
+    .await
+    .map_err(storage(lang))?;
     let slots = &offer.slots;
     let path = format!("/pesan/{link}");
     let max = b.facility.policy.max_people_per_visit.max(1);
@@ -555,7 +585,7 @@ async fn move_page(
         facility,
         v.visit.kind,
         now,
-        v.visit.visitor_id,
+        (v.visit.visitor_id, v.visit.inmate_id),
         Some(v.visit.id),
     )
     .await

@@ -136,7 +136,12 @@ pub async fn post_register(
         nik,
         phone: family.session.phone.clone(),
     };
-    let visitor = match state.db.create_visitor(&new, &family_who(ip), now).await {
+    // The visitor and the consent it gave are written together.
+    let visitor = match state
+        .db
+        .register_visitor(&new, Some(CONSENT_VERSION), &family_who(ip), now)
+        .await
+    {
         Ok(v) => v,
         Err(StorageError::Conflict("nik_taken")) => {
             page.nik.error = Some(lang.t("register-nik-taken"));
@@ -149,11 +154,6 @@ pub async fn post_register(
         }
         Err(e) => return Err(PageError::from_storage(e, lang).back("/daftar")),
     };
-    state
-        .db
-        .record_consent(visitor.id, CONSENT_VERSION, now)
-        .await
-        .map_err(|e| PageError::from_storage(e, lang).back("/daftar"))?;
     if let Err(e) = state.db.set_visitor_lang(visitor.id, lang.tag()).await {
         tracing::warn!(error = %e, "visitor language not saved");
     }

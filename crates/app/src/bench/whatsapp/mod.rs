@@ -59,6 +59,7 @@ pub struct Options {
     pub instances: Vec<usize>,
     pub seconds: f64,
     pub clients: usize,
+    pub texts: u64,
     pub poll_ms: u64,
     pub batch: i64,
 }
@@ -107,10 +108,13 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         || o.instances.is_empty()
         || o.instances.contains(&0)
         || o.clients == 0
+        || o.texts == 0
         || !(o.seconds > 0.0 && o.seconds.is_finite())
         || o.batch <= 0
     {
-        bail!("--messages, --instances, --clients, --seconds and --batch must be positive");
+        bail!(
+            "--messages, --instances, --clients, --texts, --seconds and --batch must be positive"
+        );
     }
     if o.messages > 999_999 {
         bail!("--messages is at most 999999");
@@ -422,10 +426,11 @@ async fn webhook_phase(
         .timeout(Duration::from_secs(30))
         .build()?;
     println!(
-        "webhook ({} clients, {:.1} s per phase, in-process server at {base}, {} messages of phase 1 to report on)",
+        "webhook ({} clients, {:.1} s per phase, in-process server at {base}, {} messages of phase 1 to report on, at most {} texts)",
         o.clients,
         o.seconds,
-        targets.len()
+        targets.len(),
+        o.texts
     );
     let senders: Vec<String> = (0..SENDERS)
         .map(|k| format!("62813000{:05}", 20_001 + k))
@@ -476,6 +481,7 @@ async fn webhook_phase(
             Arc::new(Load::Texts {
                 run: ctx.run.clone(),
                 senders: senders.clone(),
+                max: o.texts,
             }),
             APP_SECRET,
             o.clients,
@@ -483,6 +489,12 @@ async fn webhook_phase(
         )
         .await?;
         print_tally("POST texts", &texts, "request");
+        if texts.requests() >= o.texts {
+            println!(
+                "  {:<14} the {} texts (--texts) were used up before the time",
+                "", o.texts
+            );
+        }
         anyhow::Ok((healthz, statuses_db, statuses, texts, texts_start))
     }
     .await;

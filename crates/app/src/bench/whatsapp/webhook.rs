@@ -32,8 +32,14 @@ pub enum Load {
     /// then the load is used up ([`Load::limit`]).
     Statuses(Vec<Target>),
     /// `POST /webhooks/whatsapp` with one incoming text each, from one of `senders`
-    /// (digits), with a new message id `wamid.IN.<run>.<i>`.
-    Texts { run: String, senders: Vec<String> },
+    /// (digits), with a new message id `wamid.IN.<run>.<i>`; at most `max` of them (each is
+    /// answered by the chat flow afterwards, and the replies delivered: that takes longer
+    /// than taking them in).
+    Texts {
+        run: String,
+        senders: Vec<String>,
+        max: u64,
+    },
 }
 
 /// The three rounds of statuses.
@@ -48,7 +54,8 @@ impl Load {
     pub fn limit(&self) -> Option<u64> {
         match self {
             Load::Statuses(t) => Some(ROUNDS.len() as u64 * t.len() as u64),
-            _ => None,
+            Load::Texts { max, .. } => Some(*max),
+            Load::Healthz => None,
         }
     }
 }
@@ -107,7 +114,7 @@ fn request(load: &Load, i: u64, app_secret: &str) -> Option<(String, String)> {
             let (t, (status, _)) = status_of(targets, i);
             status_payload(t, status, jiff::Timestamp::now().as_second()).to_string()
         }
-        Load::Texts { run, senders } => {
+        Load::Texts { run, senders, .. } => {
             let from = &senders[(i as usize) % senders.len()];
             let text = TEXTS[((i as usize) / senders.len()) % TEXTS.len()];
             let now = jiff::Timestamp::now().as_second();
