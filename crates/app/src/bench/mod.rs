@@ -67,6 +67,11 @@ pub enum BenchCommand {
         /// Messages per claim.
         #[arg(long, default_value_t = 20)]
         batch: i64,
+        /// How long the fake Graph API takes to answer, milliseconds (0: at once, which
+        /// measures our side; the real API is a network round trip away). A worker sends one
+        /// message per round trip: lower --messages and --texts with it.
+        #[arg(long, default_value_t = 0)]
+        graph_latency_ms: u64,
     },
 }
 
@@ -97,6 +102,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
             texts,
             poll_ms,
             batch,
+            graph_latency_ms,
         } => {
             whatsapp::run(whatsapp::Options {
                 database,
@@ -107,6 +113,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
                 texts,
                 poll_ms,
                 batch,
+                graph_latency_ms,
             })
             .await
         }

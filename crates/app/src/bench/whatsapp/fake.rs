@@ -48,6 +48,8 @@ struct State {
 
 struct Inner {
     run: String,
+    /// How long each answer is held back (Meta's servers are not on the loopback).
+    latency: std::time::Duration,
     auth: String,
     state: Mutex<State>,
 }
@@ -77,12 +79,18 @@ pub fn tag_of(key: &str) -> &str {
 }
 
 impl FakeGraph {
-    /// Starts the fake; it accepts `Authorization: Bearer {token}` only.
-    pub async fn start(run: &str, token: &str) -> anyhow::Result<FakeGraph> {
+    /// Starts the fake; it accepts `Authorization: Bearer {token}` only, and holds every
+    /// answer back for `latency`.
+    pub async fn start(
+        run: &str,
+        token: &str,
+        latency: std::time::Duration,
+    ) -> anyhow::Result<FakeGraph> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}", listener.local_addr()?);
         let inner = Arc::new(Inner {
             run: run.to_string(),
+            latency,
             auth: format!("Bearer {token}"),
             state: Mutex::new(State::default()),
         });
@@ -160,6 +168,9 @@ async fn connection(inner: Arc<Inner>, sock: TcpStream) {
             return;
         };
         let (status, body) = answer(&inner, &req);
+        if !inner.latency.is_zero() {
+            tokio::time::sleep(inner.latency).await;
+        }
         let reason = match status {
             200 => "OK",
             401 => "Unauthorized",

@@ -61,6 +61,7 @@ pub struct Options {
     pub clients: usize,
     pub texts: u64,
     pub poll_ms: u64,
+    pub graph_latency_ms: u64,
     pub batch: i64,
 }
 
@@ -149,7 +150,8 @@ async fn bench(o: &Options, db: &Db, run: &str, url: &str, temp: bool) -> anyhow
         crate::redact(url),
         if temp { " (temporary)" } else { "" }
     );
-    let fake = Arc::new(FakeGraph::start(run, TOKEN).await?);
+    let fake =
+        Arc::new(FakeGraph::start(run, TOKEN, Duration::from_millis(o.graph_latency_ms)).await?);
     let cfg = Arc::new(
         WhatsAppConfig::new(
             webhook::PHONE_NUMBER_ID,
@@ -195,7 +197,10 @@ async fn bench(o: &Options, db: &Db, run: &str, url: &str, temp: bool) -> anyhow
         o.clients,
         o.seconds
     );
-    println!("fake Graph API at {} (HTTP/1.1, keep-alive)", fake.url);
+    println!(
+        "fake Graph API at {} (HTTP/1.1, keep-alive, answers after {} ms)",
+        fake.url, o.graph_latency_ms
+    );
     let mut failures = Vec::new();
 
     let t0 = Instant::now();
