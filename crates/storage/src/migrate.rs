@@ -14,6 +14,10 @@ const SQLITE: &[(i64, &str)] = &[
         4,
         include_str!("../migrations/sqlite/0004_family_portal.sql"),
     ),
+    (
+        5,
+        include_str!("../migrations/sqlite/0005_inbound_sender.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -25,6 +29,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         4,
         include_str!("../migrations/postgres/0004_family_portal.sql"),
+    ),
+    (
+        5,
+        include_str!("../migrations/postgres/0005_inbound_sender.sql"),
     ),
 ];
 
