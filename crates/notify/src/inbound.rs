@@ -34,8 +34,16 @@ fn input(content: &serde_json::Value) -> ChatInput {
     }
 }
 
-/// One chat at a time per process: a family's messages are answered in order.
-static CHAT_TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+/// A family's messages are answered one at a time, in order: a number always takes the
+/// same of 64 locks, so different families' chats run side by side.
+static CHAT_TURNS: [tokio::sync::Mutex<()>; 64] = [const { tokio::sync::Mutex::const_new(()) }; 64];
+
+fn turn(sender: &str) -> &'static tokio::sync::Mutex<()> {
+    let h = sender.bytes().fold(0usize, |h, b| {
+        h.wrapping_mul(31).wrapping_add(usize::from(b))
+    });
+    &CHAT_TURNS[h % CHAT_TURNS.len()]
+}
 
 /// Answers one stored incoming message and marks it handled. Errors are logged (the row
 /// stays unhandled, and the worker's scan tries it again).
@@ -47,7 +55,7 @@ pub async fn process(
     content: &str,
     now: Timestamp,
 ) {
-    let _turn = CHAT_TURN.lock().await;
+    let _turn = turn(sender).lock().await;
     let Ok(phone) = PhoneNumber::parse(sender) else {
         // Not an Indonesian mobile number: nothing we can serve; don't retry forever.
         tracing::info!(
