@@ -47,7 +47,44 @@ pub struct AppState {
     pub public_url: String,
     /// A demo server: shows the outbox at `/demo/outbox`.
     pub demo: bool,
+    /// Recently checked API tokens (by the token's hash), so that a burst of requests does not
+    /// look the same token up each time. Entries live a few seconds: a token that expires is
+    /// refused at most that much later.
+    pub(crate) tokens: Arc<std::sync::Mutex<TokenCache>>,
     metrics: PrometheusHandle,
+}
+
+/// A small cache of API tokens that were valid when checked.
+#[derive(Default)]
+pub(crate) struct TokenCache {
+    entries: std::collections::HashMap<[u8; 32], (jenguk_storage::StaffUser, Instant)>,
+}
+
+impl TokenCache {
+    /// How long a checked token is trusted without asking the database again.
+    const TTL: Duration = Duration::from_secs(5);
+    /// At most this many tokens are remembered (then the cache starts over).
+    const MAX: usize = 10_000;
+
+    fn key(token: &str) -> [u8; 32] {
+        use sha2::Digest;
+        sha2::Sha256::digest(token.as_bytes()).into()
+    }
+
+    pub(crate) fn get(&self, token: &str) -> Option<jenguk_storage::StaffUser> {
+        self.entries
+            .get(&Self::key(token))
+            .filter(|(_, at)| at.elapsed() < Self::TTL)
+            .map(|(u, _)| u.clone())
+    }
+
+    pub(crate) fn put(&mut self, token: &str, user: jenguk_storage::StaffUser) {
+        if self.entries.len() >= Self::MAX {
+            self.entries.clear();
+        }
+        self.entries
+            .insert(Self::key(token), (user, Instant::now()));
+    }
 }
 
 impl AppState {
@@ -60,6 +97,7 @@ impl AppState {
             whatsapp: None,
             public_url,
             demo: false,
+            tokens: Arc::default(),
             metrics: metrics_handle(),
         }
     }
