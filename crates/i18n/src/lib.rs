@@ -175,7 +175,7 @@ mod tests {
     }
 
     /// Every argument name used in the Fluent files: a test gives each a value.
-    const ARGS: [&str; 33] = [
+    const ARGS: [&str; 36] = [
         "reference",
         "detail",
         "field",
@@ -209,6 +209,9 @@ mod tests {
         "hours",
         "phone",
         "version",
+        "n",
+        "relationship",
+        "digits",
     ];
 
     #[test]

@@ -3,7 +3,7 @@
 
 use base64::Engine;
 use jenguk_domain::visit::{Actor, VisitAction};
-use jenguk_domain::{PhoneNumber, VisitCode, VisitId, VisitorId};
+use jenguk_domain::{PersonName, PhoneNumber, Relationship, VisitCode, VisitId, VisitorId};
 use jiff::Timestamp;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -45,6 +45,26 @@ pub struct Rating {
     pub comment: Option<String>,
     /// When.
     pub created_at: Timestamp,
+}
+
+/// Someone coming along on a visit with the visitor who booked it. Every visitor's identity
+/// is checked at the gate (PP 32/1999), so each is named; of the NIK at most the last four
+/// digits are kept (data minimisation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Companion {
+    /// The full name.
+    pub name: PersonName,
+    /// The relationship to the inmate.
+    pub relationship: Relationship,
+    /// The last four digits of the NIK, if given.
+    pub nik_last4: Option<String>,
+}
+
+impl Companion {
+    /// Whether a text is the last four digits of a NIK.
+    pub fn nik_last4_ok(s: &str) -> bool {
+        s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit())
+    }
 }
 
 fn hash(token: &str) -> String {
@@ -171,15 +191,33 @@ impl Db {
     }
 
     /// Books with a one-time key from the form: the same key again (a double submit, a
-    /// reload) returns the visit it booked instead of booking twice.
+    /// reload) returns the visit it booked instead of booking twice. The companions are
+    /// written in the same transaction, and the visit counts the visitor and them
+    /// (`people = 1 + companions`, whatever `req.people` says), so that the policy's
+    /// limit refuses too many.
     pub async fn book_once(
         &self,
         key: &str,
         req: &BookingRequest,
+        companions: &[Companion],
         who: &AuditEvent,
         now: Timestamp,
     ) -> Result<VisitView> {
         let now = crate::whole_seconds(now);
+        if companions.iter().any(|c| {
+            c.nik_last4
+                .as_deref()
+                .is_some_and(|n| !Companion::nik_last4_ok(n))
+        }) {
+            return Err(StorageError::Invalid("nik_last4"));
+        }
+        let req = BookingRequest {
+            people: u16::try_from(companions.len())
+                .unwrap_or(u16::MAX)
+                .saturating_add(1),
+            ..req.clone()
+        };
+        let req = &req;
         let existing = |v: Option<i64>| v.map(VisitId);
         let mut tx = self.begin().await?;
         // Under the writer's turn (SQLite) or after the facility's lock (PostgreSQL, taken by
@@ -196,6 +234,20 @@ impl Db {
             return self.visit_by_id(id).await;
         }
         let v = book_in_tx(&mut tx, req, who, now).await?;
+        for comp in companions {
+            on_tx!(tx, |c| {
+                sqlx::query(
+                "INSERT INTO visit_companions (visit_id, name, relationship, nik_last4) VALUES ($1, $2, $3, $4)"
+            )
+            .bind(v.visit.id.0)
+            .bind(comp.name.as_str())
+            .bind(comp.relationship.as_str())
+            .bind(comp.nik_last4.as_deref())
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected())
+            })?;
+        }
         on_tx!(tx, |c| sqlx::query(
             "INSERT INTO booking_keys (key, visit_id, created_at) VALUES ($1, $2, $3)"
         )
@@ -207,6 +259,37 @@ impl Db {
         .map(|r| r.rows_affected()))?;
         tx.commit().await?;
         Ok(v)
+    }
+
+    /// The people coming along on a visit, in the order they were entered. A deleted
+    /// account's companions read as `-` (they are anonymised with it).
+    pub async fn visit_companions(&self, visit: VisitId) -> Result<Vec<Companion>> {
+        let rows: Vec<(String, String, Option<String>)> = on_pool!(self, |p| {
+            let rows = sqlx::query(
+                "SELECT name, relationship, nik_last4 FROM visit_companions WHERE visit_id = $1 ORDER BY id",
+            )
+            .bind(visit.0)
+            .fetch_all(p)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok::<_, StorageError>((
+                        r.string("name")?,
+                        r.string("relationship")?,
+                        r.opt_string("nik_last4")?,
+                    ))
+                })
+                .collect::<Result<Vec<_>>>()
+        })?;
+        rows.into_iter()
+            .map(|(name, rel, nik)| {
+                Ok(Companion {
+                    name: PersonName::parse(&name).map_err(|_| StorageError::Corrupt(name))?,
+                    relationship: Relationship::parse(&rel).ok_or(StorageError::Corrupt(rel))?,
+                    nik_last4: nik,
+                })
+            })
+            .collect()
     }
 
     /// Records a visit's satisfaction survey (once per visit; four elements scored 1–4).
@@ -304,6 +387,11 @@ impl Db {
                 "status": x.visit.status.as_str(),
                 "reason": x.visit.status_reason,
                 "rating": self.visit_rating(x.visit.id).await?,
+                "companions": self.visit_companions(x.visit.id).await?.iter().map(|c| json!({
+                    "name": c.name.as_str(),
+                    "relationship": c.relationship.as_str(),
+                    "nik_last4": c.nik_last4,
+                })).collect::<Vec<_>>(),
             }));
         }
         Ok(json!({
@@ -362,6 +450,15 @@ impl Db {
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected())
+        })?;
+        on_tx!(tx, |c| {
+            sqlx::query(
+                "UPDATE visit_companions SET name = '-', nik_last4 = NULL WHERE visit_id IN (SELECT id FROM visits WHERE visitor_id = $1)",
+            )
+            .bind(id.0)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected())
         })?;
         on_tx!(tx, |c| {
             sqlx::query(

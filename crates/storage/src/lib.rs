@@ -57,7 +57,7 @@ pub use channels::FacilityChannel;
 pub use chat::ChatSession;
 pub use error::StorageError;
 pub use facilities::NewFacility;
-pub use family::{FamilySession, NewSession, Rating, SESSION_IDLE_SECS};
+pub use family::{Companion, FamilySession, NewSession, Rating, SESSION_IDLE_SECS};
 pub use inmates::{ImportReport, InmateRow, InmateSearch, NewInmate};
 pub use outbox::{DeliveryStatus, MessageKind, NewMessage, OutboxMessage};
 pub use schedule::{NewExtraSession, NewTemplate, SlotView};

@@ -18,6 +18,7 @@ const SQLITE: &[(i64, &str)] = &[
         5,
         include_str!("../migrations/sqlite/0005_inbound_sender.sql"),
     ),
+    (6, include_str!("../migrations/sqlite/0006_companions.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -33,6 +34,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         5,
         include_str!("../migrations/postgres/0005_inbound_sender.sql"),
+    ),
+    (
+        6,
+        include_str!("../migrations/postgres/0006_companions.sql"),
     ),
 ];
 

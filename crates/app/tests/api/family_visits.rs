@@ -125,7 +125,7 @@ async fn book_first(f: &Fam) -> (VisitCode, Timestamp) {
     let r = f
         .post(
             &format!("/pesan/{}", f.link),
-            &[("key", &key), ("start", &start), ("people", "1")],
+            &[("key", &key), ("start", &start)],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -158,10 +158,14 @@ async fn booking_shows_the_code_qr_and_calendar_and_a_double_submit_books_once()
         "times in the facility's local time"
     );
     assert_eq!(values(&page.body, "csrf")[0], f.csrf);
-    assert_eq!(
-        page.body.matches("<option value=").count(),
-        3,
-        "1..=max_people_per_visit"
+    // Up to max_people_per_visit − 1 co-visitors, each named with a relationship.
+    assert!(page.body.contains(r#"name="c1_name""#), "{}", page.body);
+    assert!(page.body.contains(r#"name="c2_name""#));
+    assert!(!page.body.contains(r#"name="c3_name""#));
+    assert!(page.body.contains(r#"for="c2-rel""#));
+    assert!(
+        page.body
+            .contains(r#"inputmode="numeric" pattern="[0-9]{4}""#)
     );
     let starts = values(&page.body, "start");
     // Tomorrow to 14 days ahead, 16 slots a day (today's are inside the window's minimum).
@@ -171,7 +175,8 @@ async fn booking_shows_the_code_qr_and_calendar_and_a_double_submit_books_once()
     let form = [
         ("key", key.as_str()),
         ("start", starts[0].as_str()),
-        ("people", "2"),
+        ("c1_name", "Siti Aminah"),
+        ("c1_rel", "spouse"),
     ];
     let first = f.post(&format!("/pesan/{}", f.link), &form).await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
@@ -186,11 +191,7 @@ async fn booking_shows_the_code_qr_and_calendar_and_a_double_submit_books_once()
     let page = f.get(&format!("/pesan/{}", f.link)).await;
     let key2 = values(&page.body, "key").remove(0);
     let start2 = values(&page.body, "start").remove(0);
-    let form2 = [
-        ("key", key2.as_str()),
-        ("start", start2.as_str()),
-        ("people", "1"),
-    ];
+    let form2 = [("key", key2.as_str()), ("start", start2.as_str())];
     let path = format!("/pesan/{}", f.link);
     let taps = futures_join((0..5).map(|_| f.post(&path, &form2)).collect::<Vec<_>>()).await;
     let places: std::collections::BTreeSet<String> = taps
@@ -340,6 +341,159 @@ async fn booking_shows_the_code_qr_and_calendar_and_a_double_submit_books_once()
 }
 
 #[tokio::test]
+async fn co_visitors_are_named_checked_and_limited_by_the_policy() {
+    let app = spawn_app().await;
+    let w = world(&app, 2, 1).await;
+    let f = signed_in(&app, &w, 0).await;
+    let path = format!("/pesan/{}", f.link);
+    let none = |app: &TestApp| {
+        let db = app.db.clone();
+        let visitor = f.visitor;
+        async move {
+            db.visits_of_visitor(visitor, Timestamp::UNIX_EPOCH)
+                .await
+                .unwrap()
+                .is_empty()
+        }
+    };
+
+    // A bad name: the form again with the message next to the field, what was typed kept.
+    let page = f.get(&path).await;
+    let key = values(&page.body, "key").remove(0);
+    let start = values(&page.body, "start").remove(0);
+    let r = f
+        .post(
+            &path,
+            &[
+                ("key", &key),
+                ("start", &start),
+                ("c1_name", "Budi <b>"),
+                ("c1_rel", "child"),
+                ("c2_name", "Ani"),
+                ("c2_rel", "sibling"),
+                ("c2_nik", "12a4"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("<!doctype html>"), "a page, not an error");
+    assert!(r.body.contains(r#"id="c1-name-error""#), "{}", r.body);
+    assert!(
+        r.body.contains("tidak dapat dipakai dalam nama"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains(r#"aria-invalid="true" aria-describedby="c1-name-error""#)
+    );
+    assert!(r.body.contains(r#"id="c2-nik-error""#));
+    assert!(r.body.contains("tepat 4 angka"));
+    assert!(
+        r.body.contains(r#"value="Budi &"#),
+        "what was typed is kept, escaped"
+    );
+    assert!(r.body.contains(r#"value="Ani""#));
+    assert!(r.body.contains(r#"value="sibling" selected"#));
+    assert!(
+        !r.body.contains(r#"id="c2-name-error""#),
+        "a good field has no message"
+    );
+    assert!(none(&app).await, "nothing booked");
+
+    // A relationship without a name is a mistake too.
+    let key = values(&r.body, "key").remove(0);
+    let r = f
+        .post(
+            &path,
+            &[("key", &key), ("start", &start), ("c1_rel", "child")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("Tulis nama lengkap pendamping ini"));
+    assert!(none(&app).await, "nothing booked");
+
+    // More co-visitors than the policy allows (3 people a visit): refused, nothing booked.
+    let key = values(&r.body, "key").remove(0);
+    let r = f
+        .post(
+            &path,
+            &[
+                ("key", &key),
+                ("start", &start),
+                ("c1_name", "Satu"),
+                ("c1_rel", "child"),
+                ("c2_name", "Dua"),
+                ("c2_rel", "child"),
+                ("c3_name", "Tiga"),
+                ("c3_rel", "child"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("melebihi batas"), "{}", r.body);
+    assert!(r.body.contains(r#"value="Tiga""#), "what was typed is kept");
+    assert!(none(&app).await, "nothing booked");
+
+    // Two co-visitors (an empty row between them is ignored): booked, shown on the visit.
+    let key = values(&r.body, "key").remove(0);
+    let r = f
+        .post(
+            &path,
+            &[
+                ("key", &key),
+                ("start", &start),
+                ("c1_name", "  Siti   Aminah "),
+                ("c1_rel", "spouse"),
+                ("c1_nik", "1234"),
+                ("c2_name", ""),
+                ("c2_rel", ""),
+                ("c2_nik", ""),
+                ("c3_name", "Budi Santoso"),
+                ("c3_rel", "child"),
+            ],
+        )
+        .await;
+    // Three rows were sent but only two named: within the limit.
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let code = code_of(&r.location());
+    let v = app.db.visit_by_code(&code).await.unwrap();
+    assert_eq!(v.visit.people, 3);
+    let stored = app.db.visit_companions(v.visit.id).await.unwrap();
+    assert_eq!(stored.len(), 2);
+    assert_eq!(stored[0].name.as_str(), "Siti Aminah");
+    assert_eq!(stored[0].nik_last4.as_deref(), Some("1234"));
+    assert_eq!(stored[1].nik_last4, None);
+    let page = f.get(&format!("/kunjungan/{}", code.as_str())).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Yang ikut berkunjung"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("Siti Aminah (Suami atau istri, NIK berakhiran 1234)"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Budi Santoso (Anak)"));
+    assert!(page.body.contains("3 orang pengunjung"));
+
+    // "My data" carries them; deleting the account leaves them nameless.
+    let export = app.db.export_visitor(f.visitor).await.unwrap();
+    assert_eq!(
+        export["visits"][0]["companions"][0]["name"],
+        json!("Siti Aminah")
+    );
+    app.db
+        .delete_visitor(f.visitor, Timestamp::now())
+        .await
+        .unwrap();
+    let gone = app.db.visit_companions(v.visit.id).await.unwrap();
+    assert!(
+        gone.iter()
+            .all(|c| c.name.as_str() == "-" && c.nik_last4.is_none())
+    );
+}
+
+#[tokio::test]
 async fn a_slot_that_filled_meanwhile_gives_a_message_and_the_next_free_slots() {
     let app = spawn_app().await;
     let w = world(&app, 1, 2).await;
@@ -355,7 +509,7 @@ async fn a_slot_that_filled_meanwhile_gives_a_message_and_the_next_free_slots() 
     let r = f
         .post(
             &format!("/pesan/{}", f.link),
-            &[("key", &key), ("start", &start), ("people", "1")],
+            &[("key", &key), ("start", &start)],
         )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
@@ -383,7 +537,7 @@ async fn a_slot_that_filled_meanwhile_gives_a_message_and_the_next_free_slots() 
     let r = f
         .post(
             &format!("/pesan/{}", f.link),
-            &[("key", &key), ("start", &offered[0]), ("people", "1")],
+            &[("key", &key), ("start", &offered[0])],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);

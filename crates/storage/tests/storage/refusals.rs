@@ -394,3 +394,63 @@ async fn a_facility_that_is_stored_can_be_read_back() {
         Err(e) => panic!("{e:?}"),
     }
 }
+
+#[tokio::test]
+async fn companions_count_as_people_and_are_written_with_the_booking() {
+    use jenguk_domain::PersonName;
+    use jenguk_storage::Companion;
+
+    let (fx, _g, f) = setup().await;
+    let inmate = fx.inmate(&f, InmateStatus::Narapidana).await;
+    let v = fx.visitor().await;
+    fx.approved(&v, &inmate).await;
+    let s = start(&fx, &f, 3, VisitKind::Family, 0).await;
+    let c = |name: &str, nik: Option<&str>| Companion {
+        name: PersonName::parse(name).expect("name"),
+        relationship: Relationship::Child,
+        nik_last4: nik.map(str::to_string),
+    };
+    // `people` says 1, but three companions make four: over the limit of three, nothing written.
+    let r = fx.request(&f, s, &inmate, &v);
+    let three = [c("Satu", None), c("Dua", None), c("Tiga", None)];
+    assert_eq!(
+        refusals(fx.db.book_once("k-over", &r, &three, &fx.who, fx.now).await),
+        vec![Refusal::TooManyPeople]
+    );
+    // A companion's NIK is never stored beyond its last four digits.
+    assert!(matches!(
+        fx.db
+            .book_once(
+                "k-nik",
+                &r,
+                &[c("Satu", Some("3201234567890001"))],
+                &fx.who,
+                fx.now
+            )
+            .await,
+        Err(StorageError::Invalid("nik_last4"))
+    ));
+    let booked = fx
+        .db
+        .book_once("k-ok", &r, &three[..2], &fx.who, fx.now)
+        .await
+        .expect("two companions");
+    assert_eq!(booked.visit.people, 3);
+    let stored = fx.db.visit_companions(booked.visit.id).await.expect("read");
+    assert_eq!(stored, three[..2].to_vec());
+    // The same key again returns the visit and writes no companion twice.
+    let again = fx
+        .db
+        .book_once("k-ok", &r, &three[..2], &fx.who, fx.now)
+        .await
+        .expect("same key");
+    assert_eq!(again.visit.id, booked.visit.id);
+    assert_eq!(
+        fx.db
+            .visit_companions(booked.visit.id)
+            .await
+            .expect("read")
+            .len(),
+        2
+    );
+}

@@ -3,6 +3,7 @@
 //! submit books once, and a refusal shown as the same page with the reasons and the next
 //! free slots — never an error page.
 
+pub(crate) mod companions;
 mod moving;
 mod slots;
 
@@ -23,6 +24,7 @@ use jenguk_storage::{BookingRequest, Channel, StorageError};
 use jiff::Timestamp;
 use serde::Deserialize;
 
+use self::companions::{CompanionRow, Typed, rows};
 use self::slots::{alternatives, days, free_slots};
 use crate::AppState;
 use crate::extract::ClientIp;
@@ -64,7 +66,10 @@ struct BookPage {
     intro: String,
     zone_note: String,
     key: Option<String>,
-    people: Vec<(u16, bool)>,
+    /// The co-visitor rows (none when moving a visit).
+    companions: Vec<CompanionRow>,
+    /// How many co-visitors the policy allows, said once above the rows.
+    companions_intro: String,
     errors: Vec<String>,
     alternatives: Vec<SlotButton>,
     days: Vec<Day>,
@@ -137,6 +142,7 @@ impl Booking {
     }
 
     /// The visitor's booking of a slot on the web.
+    /// `people` counts the visitor and the co-visitors; storage recounts it.
     fn request(&self, visitor: &Visitor, start: Timestamp, people: u16) -> BookingRequest {
         BookingRequest {
             facility: self.facility.code.clone(),
@@ -203,7 +209,7 @@ async fn book_page(
     family: &Family,
     b: &Booking,
     link: &str,
-    people: u16,
+    typed: &[Typed],
     asked: Option<Timestamp>,
     reasons: &[Refusal],
     extra_error: Option<String>,
@@ -237,7 +243,11 @@ async fn book_page(
         ),
         zone_note: zone_note(lang, &b.facility),
         key: Some(new_key()),
-        people: (1..=max).map(|n| (n, n == people.clamp(1, max))).collect(),
+        companions: rows(lang, typed, usize::from(max - 1)),
+        companions_intro: lang.t_args(
+            "fv-book-companions-intro",
+            &[("count", (max - 1).to_string())],
+        ),
         alternatives: alternatives(&b.facility, slots, asked, reasons, lang),
         days: days(lang, &b.facility, slots),
         none: offer.none(lang, &b.facility),
@@ -250,7 +260,7 @@ async fn get_book(State(state): State<AppState>, family: Family, Path(link): Pat
     let lang = family.lang;
     let visitor = family.visitor()?.clone();
     let b = load_link(&state, &visitor, &link, lang).await?;
-    let t = book_page(&state, &family, &b, &link, 1, None, &[], None).await?;
+    let t = book_page(&state, &family, &b, &link, &[], None, &[], None).await?;
     Ok(page(&t, StatusCode::OK))
 }
 
@@ -260,7 +270,9 @@ struct BookForm {
     csrf: String,
     key: String,
     start: String,
-    people: String,
+    /// The co-visitor fields: `c{n}_name`, `c{n}_rel`, `c{n}_nik`.
+    #[serde(flatten)]
+    rest: std::collections::HashMap<String, String>,
 }
 
 impl WithCsrf for BookForm {
@@ -280,27 +292,30 @@ async fn post_book(
     let lang = family.lang;
     let (f, visitor) = posted(&family, &headers, body)?;
     let b = load_link(&state, &visitor, &link, lang).await?;
-    let people = f.people.trim().parse::<u16>().unwrap_or(1);
+    let typed = companions::typed(&f.rest);
+    let companions = companions::parse(&typed);
     // A slot must be picked, and the form must carry a well-formed one-time key.
     let checked = match parse_start(&f.start) {
         None => Err("fv-book-pick"),
         Some(_) if !key_ok(&f.key) => Err("family-error-csrf"),
         Some(start) => Ok(start),
     };
-    let start = match checked {
-        Ok(start) => start,
-        Err(key) => {
-            let error = Some(lang.t(key));
-            let t = book_page(&state, &family, &b, &link, people, None, &[], error).await?;
+    let (start, companions) = match (checked, companions) {
+        (Ok(start), Some(c)) => (start, c),
+        // A mistake in a co-visitor's row has its message next to the field.
+        (checked, _) => {
+            let error = checked.err().map(|k| lang.t(k));
+            let t = book_page(&state, &family, &b, &link, &typed, None, &[], error).await?;
             return Err(page(&t, StatusCode::UNPROCESSABLE_ENTITY));
         }
     };
+    let people = u16::try_from(companions.len() + 1).unwrap_or(u16::MAX);
     let req = b.request(&visitor, start, people);
     // The key is this visitor's: another family's key can never return someone else's visit.
     let key = format!("web:{}:{}", visitor.id.0, f.key);
     match state
         .db
-        .book_once(&key, &req, &who(ip), Timestamp::now())
+        .book_once(&key, &req, &companions, &who(ip), Timestamp::now())
         .await
     {
         Ok(v) if v.visit.visitor_id == visitor.id => Ok(see_other(&visit_path(&v.code))),
@@ -316,7 +331,7 @@ async fn post_book(
                 &family,
                 &b,
                 &link,
-                people,
+                &typed,
                 Some(start),
                 &reasons,
                 None,

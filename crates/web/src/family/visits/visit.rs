@@ -31,6 +31,8 @@ struct VisitPage {
     facility: String,
     inmate: String,
     people: String,
+    /// The co-visitors named at booking.
+    companions: Vec<String>,
     status: String,
     reason: Option<String>,
     requested: bool,
@@ -59,6 +61,14 @@ pub(super) async fn get_visit(
     let in_time = before_cutoff(&v, &facility, now);
     let rateable = finished(status);
     let rated = rateable && has_rating(&state, &v, lang).await?;
+    let companions = state
+        .db
+        .visit_companions(v.visit.id)
+        .await
+        .map_err(super::storage(lang))?
+        .iter()
+        .map(|c| crate::family::book::companions::describe(lang, c))
+        .collect();
     let minutes = (v.visit.end.as_second() - v.visit.start.as_second()) / 60;
     let path = visit_path(&v.code);
     let t = VisitPage {
@@ -76,6 +86,7 @@ pub(super) async fn get_visit(
         facility: facility.name.clone(),
         inmate: inmate.name.as_str().to_string(),
         people: lang.t_args("fv-visit-people", &[("count", v.visit.people.to_string())]),
+        companions,
         status: status_label(lang, status),
         reason: reason_label(lang, v.visit.status_reason.as_deref()),
         requested: status == VisitStatus::Requested,
