@@ -119,3 +119,44 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         }
     }
 }
+
+/// A run id: milliseconds since the epoch in base 36, upper case (8 characters until 2059).
+pub(crate) fn run_id(now: jiff::Timestamp) -> String {
+    let mut n = u64::try_from(now.as_millisecond()).unwrap_or(0);
+    let mut s = Vec::new();
+    while n > 0 {
+        s.push(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[(n % 36) as usize]);
+        n /= 36;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_else(|_| "0".into())
+}
+
+/// A temporary SQLite database, removed when dropped.
+pub(crate) struct TempDb(std::path::PathBuf);
+
+impl Drop for TempDb {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The database a benchmark runs on: the given URL, or a fresh SQLite file in a temporary
+/// folder named `{prefix}-{run}` (removed when the returned guard drops).
+pub(crate) fn database(
+    given: Option<&str>,
+    prefix: &str,
+    run: &str,
+) -> anyhow::Result<(String, Option<TempDb>)> {
+    use anyhow::Context;
+    Ok(match given {
+        Some(url) => (url.to_string(), None),
+        None => {
+            let dir = std::env::temp_dir().join(format!("{prefix}-{}", run.to_lowercase()));
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            let url = format!("sqlite://{}", dir.join("bench.db").display());
+            (url, Some(TempDb(dir)))
+        }
+    })
+}

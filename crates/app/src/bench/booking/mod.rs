@@ -11,7 +11,6 @@ mod rng;
 mod world;
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant};
@@ -37,18 +36,6 @@ pub struct Options {
     pub seed: u64,
 }
 
-/// A run id: milliseconds since the epoch in base 36, upper case (8 characters until 2059).
-fn run_id(now: Timestamp) -> String {
-    let mut n = u64::try_from(now.as_millisecond()).unwrap_or(0);
-    let mut s = Vec::new();
-    while n > 0 {
-        s.push(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[(n % 36) as usize]);
-        n /= 36;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_else(|_| "0".into())
-}
-
 /// A password nobody can guess for the run's throwaway national administrator, drawn from the
 /// process's randomly keyed hasher (no extra dependency).
 fn throwaway_password() -> String {
@@ -67,15 +54,6 @@ fn throwaway_password() -> String {
         .collect()
 }
 
-/// A temporary SQLite database, removed when dropped.
-struct TempDb(PathBuf);
-
-impl Drop for TempDb {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 pub async fn run(o: Options) -> anyhow::Result<()> {
     if o.clients == 0 || !(o.seconds > 0.0 && o.seconds.is_finite()) || o.facilities == 0 {
         bail!("--clients, --seconds and --facilities must be positive");
@@ -84,17 +62,8 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         bail!("--facilities is at most 9999");
     }
     let now = Timestamp::now();
-    let run = run_id(now);
-    let (url, temp) = match &o.database {
-        Some(url) => (url.clone(), None),
-        None => {
-            let dir = std::env::temp_dir().join(format!("jenguk-bench-{}", run.to_lowercase()));
-            std::fs::create_dir_all(&dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-            let url = format!("sqlite://{}", dir.join("bench.db").display());
-            (url, Some(TempDb(dir)))
-        }
-    };
+    let run = super::run_id(now);
+    let (url, temp) = super::database(o.database.as_deref(), "jenguk-bench", &run)?;
     let db = Db::connect(&url)
         .await
         .with_context(|| format!("cannot open the database {}", crate::redact(&url)))?;

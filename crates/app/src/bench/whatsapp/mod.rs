@@ -22,7 +22,6 @@ mod sign;
 mod stats;
 mod webhook;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -65,27 +64,6 @@ pub struct Options {
     pub batch: i64,
 }
 
-/// A run id: milliseconds since the epoch in base 36, upper case.
-fn run_id(now: Timestamp) -> String {
-    let mut n = u64::try_from(now.as_millisecond()).unwrap_or(0);
-    let mut s = Vec::new();
-    while n > 0 {
-        s.push(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[(n % 36) as usize]);
-        n /= 36;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_else(|_| "0".into())
-}
-
-/// A temporary SQLite database, removed when dropped.
-struct TempDb(PathBuf);
-
-impl Drop for TempDb {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// One N of the delivery phase.
 struct DeliveryResult {
     n: usize,
@@ -121,17 +99,8 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         bail!("--messages is at most 999999");
     }
     let now = Timestamp::now();
-    let run = run_id(now);
-    let (url, temp) = match &o.database {
-        Some(url) => (url.clone(), None),
-        None => {
-            let dir = std::env::temp_dir().join(format!("jenguk-bench-wa-{}", run.to_lowercase()));
-            std::fs::create_dir_all(&dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-            let url = format!("sqlite://{}", dir.join("bench.db").display());
-            (url, Some(TempDb(dir)))
-        }
-    };
+    let run = super::run_id(now);
+    let (url, temp) = super::database(o.database.as_deref(), "jenguk-bench-wa", &run)?;
     let db = Db::connect(&url)
         .await
         .with_context(|| format!("cannot open the database {}", crate::redact(&url)))?;
