@@ -142,6 +142,11 @@ async fn verify_password(password: String, hash: String) -> bool {
     .unwrap_or(false)
 }
 
+/// A staff user from a row with `id, username, role, facility_id`.
+pub(crate) fn user_row(r: &impl RowExt) -> Result<StaffUser> {
+    user(r)
+}
+
 fn user(r: &impl RowExt) -> Result<StaffUser> {
     let role = r.string("role")?;
     Ok(StaffUser {
@@ -226,25 +231,7 @@ impl Db {
         now: Timestamp,
     ) -> Result<TokenIssued> {
         let now = crate::whole_seconds(now);
-        let username = username.trim().to_ascii_lowercase();
-        let found: Option<(StaffUser, String)> = on_pool!(self, |p| {
-            let row = sqlx::query(
-                "SELECT id, username, role, facility_id, password_hash FROM users WHERE username = $1 AND active = $2",
-            )
-            .bind(&username)
-            .bind(true)
-            .fetch_optional(p)
-            .await?;
-            row.map(|r| Ok::<_, StorageError>((user(&r)?, r.string("password_hash")?)))
-                .transpose()
-        })?;
-        let hash = found
-            .as_ref()
-            .map_or(DUMMY_HASH.to_string(), |(_, h)| h.clone());
-        let ok = verify_password(password.to_string(), hash).await;
-        let Some((u, _)) = found.filter(|_| ok) else {
-            return Err(StorageError::Unauthorized);
-        };
+        let u = self.check_password(username, password).await?;
         let raw: [u8; 32] = random_bytes()?;
         let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
         let expires_at = now
@@ -282,6 +269,31 @@ impl Db {
             expires_at,
             user: u,
         })
+    }
+
+    /// The active user with this username and password; unknown users take as long as
+    /// known ones, and both answer `Unauthorized`.
+    pub async fn check_password(&self, username: &str, password: &str) -> Result<StaffUser> {
+        let username = username.trim().to_ascii_lowercase();
+        let found: Option<(StaffUser, String)> = on_pool!(self, |p| {
+            let row = sqlx::query(
+                "SELECT id, username, role, facility_id, password_hash FROM users WHERE username = $1 AND active = $2",
+            )
+            .bind(&username)
+            .bind(true)
+            .fetch_optional(p)
+            .await?;
+            row.map(|r| Ok::<_, StorageError>((user(&r)?, r.string("password_hash")?)))
+                .transpose()
+        })?;
+        let hash = found
+            .as_ref()
+            .map_or(DUMMY_HASH.to_string(), |(_, h)| h.clone());
+        let ok = verify_password(password.to_string(), hash).await;
+        match found.filter(|_| ok) {
+            Some((u, _)) => Ok(u),
+            None => Err(StorageError::Unauthorized),
+        }
     }
 
     /// The user a bearer token belongs to, if it is known and not expired.

@@ -39,6 +39,7 @@ mod notices;
 mod outbox;
 mod row;
 mod schedule;
+mod staff_session;
 mod visitors;
 mod visits;
 
@@ -63,6 +64,9 @@ pub use outbox::{DeliveryStatus, MessageKind, NewMessage, OutboxMessage};
 pub use schedule::{NewExtraSession, NewTemplate, SlotView};
 /// The database driver's error, for callers that tell "unavailable" from "failed".
 pub use sqlx::Error as SqlxError;
+pub use staff_session::{
+    NewStaffSession, STAFF_IDLE_SECS, STAFF_MAX_SECS, SessionStage, StaffSession,
+};
 pub use visitors::{LinkDecision, LinkFilter, NewLink, NewVisitor};
 pub use visits::{BookingRequest, Channel, VisitEventRow, VisitView};
 

@@ -19,6 +19,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0005_inbound_sender.sql"),
     ),
     (6, include_str!("../migrations/sqlite/0006_companions.sql")),
+    (
+        7,
+        include_str!("../migrations/sqlite/0007_staff_console.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -38,6 +42,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         6,
         include_str!("../migrations/postgres/0006_companions.sql"),
+    ),
+    (
+        7,
+        include_str!("../migrations/postgres/0007_staff_console.sql"),
     ),
 ];
 

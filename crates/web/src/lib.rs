@@ -12,6 +12,7 @@ pub mod family;
 pub use jenguk_i18n as i18n;
 pub mod openapi;
 pub mod pages;
+pub mod staff;
 pub mod webhooks;
 
 use std::net::SocketAddr;
@@ -157,6 +158,7 @@ pub fn router(state: AppState) -> Router {
         .route("/demo/outbox", get(pages::get_demo_outbox))
         .nest("/api/v1", api::routes())
         .merge(family::routes())
+        .merge(staff::routes())
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)

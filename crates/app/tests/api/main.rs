@@ -9,5 +9,6 @@ mod fake_graph;
 mod family_auth;
 mod family_visits;
 mod helpers;
+mod staff;
 mod validation;
 mod whatsapp;

@@ -1,0 +1,22 @@
+//! The operator console under `/staff`: server-rendered pages for the facility's staff.
+//!
+//! Architecture invariant: every console page and action takes a [`session::Staff`] (a
+//! complete session: password and, where due, the second factor), checks the capability
+//! ([`perm::Can`]) and the record's facility on the server, and every refusal is written to
+//! the audit trail as `staff.denied` and changes nothing. Every form carries the session's
+//! CSRF token and must come from our own origin.
+
+pub mod home;
+pub mod login;
+pub mod page;
+pub mod perm;
+pub mod session;
+
+use axum::Router;
+
+use crate::AppState;
+
+/// The console's pages.
+pub fn routes() -> Router<AppState> {
+    Router::new().merge(login::routes()).merge(home::routes())
+}
