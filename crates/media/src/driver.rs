@@ -48,7 +48,14 @@ struct Inner {
     events: broadcast::Sender<MediaEvent>,
     counters: Arc<Counters>,
     local_addr: SocketAddr,
+    announced: SocketAddr,
 }
+
+// The web layer keeps the handle in shared state.
+const _: () = {
+    const fn shareable<T: Clone + Send + Sync + 'static>() {}
+    shareable::<Sfu>();
+};
 
 impl std::fmt::Debug for Sfu {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -105,6 +112,7 @@ impl Sfu {
                 events,
                 counters,
                 local_addr,
+                announced: candidate,
             }),
         })
     }
@@ -112,6 +120,12 @@ impl Sfu {
     /// The bound UDP address.
     pub fn local_addr(&self) -> SocketAddr {
         self.inner.local_addr
+    }
+
+    /// The address browsers are told to send to (the relay's one ICE candidate): `public_ip`
+    /// with the bound port, or the bound address with `0.0.0.0`/`::` read as loopback.
+    pub fn announced_addr(&self) -> SocketAddr {
+        self.inner.announced
     }
 
     async fn ask<T>(

@@ -69,5 +69,5 @@ pub use crate::core::{
 pub use driver::Sfu;
 pub use types::{
     Counters, Joined, MediaConfig, MediaError, MediaEvent, MediaEventKind, ParticipantId,
-    ParticipantRole, RoomInfo, RoomSpec, SfuStats,
+    ParticipantRole, RoomInfo, RoomSpec, SfuStats, UnknownRole,
 };

@@ -40,6 +40,25 @@ impl ParticipantRole {
     }
 }
 
+/// A role name that is none of `family`, `kiosk`, `monitor`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown participant role {0:?}")]
+pub struct UnknownRole(pub String);
+
+impl std::str::FromStr for ParticipantRole {
+    type Err = UnknownRole;
+
+    /// Parses [`ParticipantRole::as_str`]'s names.
+    fn from_str(s: &str) -> Result<Self, UnknownRole> {
+        match s {
+            "family" => Ok(ParticipantRole::Family),
+            "kiosk" => Ok(ParticipantRole::Kiosk),
+            "monitor" => Ok(ParticipantRole::Monitor),
+            _ => Err(UnknownRole(s.to_owned())),
+        }
+    }
+}
+
 impl fmt::Display for ParticipantRole {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -100,6 +100,11 @@ async fn two_clients_call_each_other_through_the_running_relay() {
     };
     let sfu = Sfu::start(config).await.unwrap();
     assert_ne!(sfu.local_addr().port(), 0);
+    assert_eq!(sfu.announced_addr(), sfu.local_addr());
+    assert_eq!(
+        "kiosk".parse::<ParticipantRole>(),
+        Ok(ParticipantRole::Kiosk)
+    );
     let mut events = sfu.subscribe();
     let spec = RoomSpec {
         id: "42".to_owned(),
