@@ -60,6 +60,7 @@
 mod core;
 mod driver;
 mod forward;
+mod lifecycle;
 mod room;
 mod types;
 
