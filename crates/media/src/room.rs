@@ -37,11 +37,13 @@ impl Outbox {
         }
     }
 
-    /// The instant corresponding to the wall-clock time `at`.
+    /// The instant corresponding to the wall-clock time `at` (at most ten years ahead, so
+    /// that no arithmetic on it can overflow).
     pub(crate) fn instant(&self, at: SystemTime) -> Instant {
+        const FAR: Duration = Duration::from_secs(10 * 366 * 24 * 3600);
         let (i, w) = self.anchor;
         match at.duration_since(w) {
-            Ok(d) => i + d,
+            Ok(d) => i + d.min(FAR),
             Err(e) => i.checked_sub(e.duration()).unwrap_or(i),
         }
     }

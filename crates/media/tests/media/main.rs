@@ -252,3 +252,66 @@ fn quality_is_reported_for_every_participant() {
         assert!(kbps.iter().any(|k| *k > 100), "{name}: {kbps:?}");
     }
 }
+
+#[test]
+fn far_future_and_past_end_times_are_safe() {
+    let mut w = World::new();
+    let spec = |id: &str, ends_at| jenguk_media::RoomSpec {
+        id: id.to_owned(),
+        legal: false,
+        ends_at,
+    };
+    let far = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(u64::from(u32::MAX) * 8);
+    w.core.open_room(w.now, spec("far", far)).unwrap();
+    w.core
+        .open_room(w.now, spec("past", std::time::SystemTime::UNIX_EPOCH))
+        .unwrap();
+    w.join("family", "far", Family).unwrap();
+    assert_eq!(
+        w.join("x", "past", Family).err(),
+        Some(MediaError::RoomClosed)
+    );
+    w.step(Duration::from_millis(10));
+    let ended: Vec<_> = w
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, MediaEventKind::RoomClosed { .. }))
+        .map(|e| e.room.as_str())
+        .collect();
+    assert_eq!(ended, ["past"]);
+}
+
+#[test]
+fn a_closed_or_silent_participant_is_removed() {
+    let mut w = call(false);
+    w.talk(500);
+    // The family hangs up (pc.close() in a browser): gone at once.
+    let family = w.client("family").participant;
+    w.client_mut("family").rtc.close().unwrap();
+    w.talk(200);
+    let family_events: Vec<_> = w
+        .events
+        .iter()
+        .filter(|e| e.participant == family)
+        .map(|e| e.kind.clone())
+        .filter(|k| !matches!(k, MediaEventKind::Quality { .. }))
+        .collect();
+    use MediaEventKind::{Connected, Disconnected, Joined, Left};
+    assert_eq!(family_events, [Joined, Connected, Disconnected, Left]);
+    assert_eq!(w.core.rooms()[0].participants.len(), 1);
+
+    // An offer that is not SDP is refused.
+    let joined = w.core.join(w.now, "visit-1", Monitor, "hello");
+    assert!(matches!(joined, Err(MediaError::BadOffer(_))), "{joined:?}");
+
+    // A participant that never connects is dropped after the idle limit.
+    w.join("officer", "visit-1", Monitor).unwrap();
+    w.clients.pop(); // its browser never sends anything
+    let before = w.core.rooms()[0].participants.len();
+    for _ in 0..62 {
+        w.step(Duration::from_secs(1));
+    }
+    let after = w.core.rooms()[0].participants.len();
+    assert!(after < before, "{before} → {after}");
+    assert!(w.core.rooms()[0].participants.iter().all(|p| p.1 == Kiosk));
+}
