@@ -234,10 +234,16 @@ impl Room {
                 self.update_connected(i, now, out);
             }
             Event::IceConnectionStateChange(state) => {
-                self.members[i].ice_up = matches!(
-                    state,
-                    IceConnectionState::Connected | IceConnectionState::Completed
-                );
+                // Only a lost connection counts as down: `Checking` also appears while a
+                // connected session tries a new path (e.g. a phone switching networks).
+                let m = &mut self.members[i];
+                match state {
+                    IceConnectionState::Connected | IceConnectionState::Completed => {
+                        m.ice_up = true;
+                    }
+                    IceConnectionState::Disconnected => m.ice_up = false,
+                    _ => {}
+                }
                 self.update_connected(i, now, out);
             }
             Event::PeerStats(stats) => self.quality(i, &stats, now, out),

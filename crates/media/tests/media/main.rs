@@ -315,3 +315,37 @@ fn a_closed_or_silent_participant_is_removed() {
     assert!(after < before, "{before} → {after}");
     assert!(w.core.rooms()[0].participants.iter().all(|p| p.1 == Kiosk));
 }
+
+#[test]
+fn a_lost_connection_is_reported_and_so_is_its_return() {
+    let mut w = call(false);
+    w.talk(1000);
+    let family = w.client("family").participant;
+    let kinds = |w: &World| -> Vec<MediaEventKind> {
+        w.events
+            .iter()
+            .filter(|e| e.participant == family)
+            .map(|e| e.kind.clone())
+            .filter(|k| matches!(k, MediaEventKind::Connected | MediaEventKind::Disconnected))
+            .collect()
+    };
+    w.client_mut("family").paused = true;
+    w.talk(25_000);
+    assert_eq!(
+        kinds(&w),
+        [MediaEventKind::Connected, MediaEventKind::Disconnected]
+    );
+    assert_eq!(
+        w.core.rooms()[0].participants[0],
+        (family.unwrap(), Family, false)
+    );
+
+    // Back within the idle limit: connected again, media flows again.
+    w.client_mut("family").paused = false;
+    w.talk(3000);
+    let c = MediaEventKind::Connected;
+    assert_eq!(kinds(&w), [c.clone(), MediaEventKind::Disconnected, c]);
+    let before = w.client("kiosk").bytes(1);
+    w.talk(1000);
+    assert!(w.client("kiosk").bytes(1) > before + 10_000);
+}
