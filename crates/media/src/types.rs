@@ -133,10 +133,13 @@ pub enum MediaEventKind {
     Joined,
     /// Its connection came up (ICE and DTLS): media can flow.
     Connected,
-    /// Its connection went down (ICE lost, closed, or the room ended).
+    /// Its connection went down: closed by the browser (`pc.close()`: at once), lost (no ICE
+    /// consent checks for about 15 s: a closed tab, a dead network), removed, or the room
+    /// ended. A lost connection may come back (`Connected` again) within
+    /// [`IDLE_LIMIT`](crate::IDLE_LIMIT).
     Disconnected,
     /// It was removed: left, replaced by a re-join of the same role, closed its connection,
-    /// never connected within a minute, or the room ended.
+    /// was not connected for [`IDLE_LIMIT`](crate::IDLE_LIMIT), or the room ended.
     Left,
     /// Periodic link quality, every [`QUALITY_INTERVAL`](crate::QUALITY_INTERVAL).
     Quality {
