@@ -107,12 +107,18 @@ impl Core {
             .position(|r| r.as_ref().is_some_and(|r| r.id == room))
     }
 
-    /// Opens a room, or updates `legal` and `ends_at` of an open one.
+    /// Opens a room, or updates `legal` and `ends_at` of a known one (a later `ends_at` opens
+    /// an ended room again). A room terminated by [`Core::set_end`] stays closed whatever this
+    /// says: only `set_end` opens it again, so a page calling `open_room` on every join cannot
+    /// undo an officer's termination.
     pub fn open_room(&mut self, now: Instant, spec: RoomSpec) -> Result<(), MediaError> {
         let deadline = self.out.instant(spec.ends_at);
         if let Some(s) = self.slot(&spec.id) {
             if let Some(room) = self.rooms[s].as_mut() {
                 room.legal = spec.legal;
+                if room.terminated {
+                    return Ok(());
+                }
             }
             return self.move_end(s, now, spec.ends_at, "ended");
         }
@@ -122,6 +128,7 @@ impl Core {
             ends_at: spec.ends_at,
             deadline,
             ended: false,
+            terminated: false,
             members: Vec::new(),
         };
         match self.rooms.iter().position(Option::is_none) {
@@ -157,6 +164,7 @@ impl Core {
         room.deadline = deadline;
         if deadline > now {
             room.ended = false;
+            room.terminated = false;
         } else if !room.ended {
             self.end_room(s, now, reason);
         }

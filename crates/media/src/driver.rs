@@ -137,7 +137,9 @@ impl Sfu {
         rx.await.map_err(|_| gone())
     }
 
-    /// Opens a room for a visit, or updates `legal` and `ends_at` if it is open.
+    /// Opens a room for a visit, or updates `legal` and `ends_at` of a known one (a later
+    /// `ends_at` opens an ended room again). A room terminated by [`Sfu::set_end`] stays closed
+    /// whatever this says; only `set_end` opens it again.
     pub async fn open_room(&self, spec: RoomSpec) -> Result<(), MediaError> {
         self.ask(|r| Command::OpenRoom(spec, r)).await?
     }

@@ -16,6 +16,7 @@ impl Core {
         }
         if let Some(room) = self.rooms[s].as_mut() {
             room.ended = true;
+            room.terminated = reason == "terminated";
             self.out
                 .emit(&room.id, None, MediaEventKind::RoomClosed { reason }, now);
         }

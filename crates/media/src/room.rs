@@ -149,6 +149,8 @@ pub(crate) struct Room {
     pub(crate) deadline: Instant,
     /// The room reached its deadline: everyone was sent away, joins are refused.
     pub(crate) ended: bool,
+    /// Ended by `set_end` (an officer's decision): `open_room` does not open it again.
+    pub(crate) terminated: bool,
     pub(crate) members: Vec<Member>,
 }
 

@@ -166,6 +166,16 @@ fn the_room_ends_on_time_refuses_late_joins_and_can_be_extended() {
     };
     assert!(w.events.iter().any(|e| e.kind == terminated));
     assert_eq!(closed(&w), 2);
+
+    // A terminated room stays closed when the web layer opens it again as usual...
+    w.open("visit-1", false, 600);
+    assert_eq!(
+        w.join("again", "visit-1", Family).err(),
+        Some(MediaError::RoomClosed)
+    );
+    // ...until the end is explicitly moved.
+    w.core.set_end(w.now, "visit-1", w.wall(600)).unwrap();
+    assert!(w.join("again", "visit-1", Family).is_ok());
 }
 
 #[test]
