@@ -183,6 +183,18 @@ impl Core {
         }
     }
 
+    /// Ends every room with the reason `"shutdown"` (the server is stopping) and forgets
+    /// them all.
+    pub fn shutdown(&mut self, now: Instant) {
+        for s in 0..self.rooms.len() {
+            if self.rooms[s].as_ref().is_some_and(|r| !r.ended) {
+                self.end_room(s, now, "shutdown");
+            }
+            self.rooms[s] = None;
+        }
+        self.update_gauges();
+    }
+
     /// Admits a participant with the browser's SDP offer and returns the answer.
     ///
     /// A family or kiosk replaces an earlier participant of the same role (a reloaded page);

@@ -155,7 +155,7 @@ pub enum MediaEventKind {
         kbps_out: u32,
     },
     /// The room closed: `"ended"` (reached `ends_at`), `"terminated"` (`set_end` to now or
-    /// earlier) or `"closed"` (`close_room`).
+    /// earlier), `"closed"` (`close_room`) or `"shutdown"` (the server is stopping).
     RoomClosed {
         /// Why.
         reason: &'static str,
