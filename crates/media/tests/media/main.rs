@@ -79,6 +79,27 @@ fn in_a_legal_room_a_monitor_gets_video_but_no_audio() {
 }
 
 #[test]
+fn marking_a_live_room_legal_stops_the_monitors_audio_at_once() {
+    let mut w = call(false);
+    w.join("officer", "visit-1", Monitor).unwrap();
+    w.connect_all();
+    w.talk(1000);
+    let audio = |w: &World| w.client("officer").bytes(0) + w.client("officer").bytes(2);
+    assert!(audio(&w) > 1_000);
+    w.open("visit-1", true, 600);
+    let (audio_then, video_then) = (audio(&w), w.client("officer").bytes(1));
+    let peers_then = w.client("kiosk").bytes(0);
+    w.talk(2000);
+    assert_eq!(
+        audio(&w),
+        audio_then,
+        "audio reached the monitor after legal was set"
+    );
+    assert!(w.client("officer").bytes(1) > video_then + 20_000);
+    assert!(w.client("kiosk").bytes(0) > peers_then + 1_000);
+}
+
+#[test]
 fn a_monitor_joining_changes_nothing_for_the_peers() {
     let mut w = call(false);
     w.talk(1000);
