@@ -31,16 +31,15 @@ pub(crate) async fn with_facility_ban(
     mut visitor: Visitor,
     facility: FacilityId,
 ) -> Result<Visitor> {
-    let row: Option<(String, String)> =
-        on_tx!(tx, |c| {
-            sqlx::query_as(
+    let row: Option<(String, String)> = on_tx!(tx, |c| {
+        sqlx::query_as(
         "SELECT banned_until, reason FROM visitor_bans WHERE visitor_id = $1 AND facility_id = $2"
     )
     .bind(visitor.id.0)
     .bind(facility.0)
     .fetch_optional(&mut *c)
     .await
-        })?;
+    })?;
     if let Some((until, reason)) = row {
         let until: Date = until
             .parse()
