@@ -4,7 +4,7 @@
 //! new bookings there while it lasts. A ban applies only at the facility that made it.
 
 use jenguk_domain::visit::{Actor, VisitAction};
-use jenguk_domain::{FacilityCode, FacilityId, UserId, VisitCode, Visitor, VisitorId};
+use jenguk_domain::{FacilityCode, FacilityId, VisitCode, Visitor, VisitorId};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde_json::json;
@@ -83,17 +83,20 @@ impl Db {
     /// today there) for `reason`, replacing an earlier ban there. The visitor's requested
     /// and booked visits at the facility starting before the ban ends are cancelled with the
     /// reason, each with its receipt to the family; all in one transaction with the audit
-    /// row. Returns how many visits were cancelled.
+    /// row. The visits are cancelled by `who`'s user. Returns how many visits were
+    /// cancelled.
     pub async fn ban_visitor(
         &self,
         visitor: VisitorId,
         facility: &FacilityCode,
         until: Date,
         reason: &str,
-        user: UserId,
         who: &AuditEvent,
         now: Timestamp,
     ) -> Result<u32> {
+        // The visits are cancelled by the staff member banning (the system, from the CLI).
+        let actor = who.user_id.map_or(Actor::System, Actor::Staff);
+        let user = who.user_id;
         let reason = jenguk_domain::text::parse_reason(reason)
             .map_err(|_| StorageError::Invalid("reason"))?;
         let now = crate::whole_seconds(now);
@@ -121,7 +124,7 @@ impl Db {
         .bind(date_text(until))
         .bind(&reason)
         .bind(secs(now))
-        .bind(user.0)
+        .bind(user.map(|u| u.0))
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected())
@@ -147,7 +150,7 @@ impl Db {
                 &mut tx,
                 current,
                 VisitAction::Cancel,
-                Actor::Staff(user),
+                actor,
                 Some(reason.clone()),
                 who,
                 now,

@@ -271,10 +271,8 @@ async fn post_approve(
             None => return Ok(refuse(lang.t("staff-approvals-permit-bad-date"))),
         }
     };
-    if needs_permit(&r) {
-        if number.is_empty() || expires.is_none() {
-            return Ok(refuse(lang.t("staff-approvals-permit-required")));
-        }
+    if needs_permit(&r) && (number.is_empty() || expires.is_none()) {
+        return Ok(refuse(lang.t("staff-approvals-permit-required")));
     }
     if expires.is_some_and(|d| d < today(&facility)) {
         return Ok(refuse(lang.t("staff-approvals-permit-past")));

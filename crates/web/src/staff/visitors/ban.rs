@@ -72,7 +72,6 @@ pub(crate) async fn post_ban(
             &facility.code,
             until,
             &f.reason,
-            staff.user.id,
             &staff.who(),
             jiff::Timestamp::now(),
         )
