@@ -35,7 +35,7 @@ describe('staff approvals, visitors and booking (demo server)', { timeout: 300_0
     const admin = await staffToken(server, { username: 'admin', password: 'demo-admin-2026' });
     const v = await api(server, admin, 'POST', '/visitors', VISITOR);
     assert.equal(v.status, 201, JSON.stringify(v.body));
-    const rows = await sql(server.databaseUrl, "SELECT id FROM inmates WHERE reg_number = 'B.IIb 4/2026'");
+    const rows = await sql(server.databaseUrl, "SELECT id FROM inmates WHERE name = 'Eko Prasetyo'");
     const inmateId = Number(rows[0][0]);
     const l = await api(server, admin, 'POST', '/links', {
       visitor_id: v.body.id,
