@@ -84,6 +84,12 @@ async fn the_queues_show_masked_data_oldest_first_and_opening_a_request_is_audit
         "{}",
         q.body
     );
+    let en = b.get("/staff/approvals?lang=en").await;
+    assert!(
+        en.has("New visitors") && en.has("Link requests"),
+        "{}",
+        en.body
+    );
 
     let views = audits(&app, "visitor.view", &newcomer.id.0.to_string())
         .await

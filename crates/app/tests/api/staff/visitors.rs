@@ -263,6 +263,55 @@ async fn a_ban_cancels_the_visits_before_it_ends_tells_the_family_and_refuses_ne
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.has("dilarang berkunjung"), "{}", r.body);
 
+    // The ban is Serang's: at Makassar the same visitor still books on a banned day.
+    let far_link = super::approvals::ask(
+        &app,
+        p.id,
+        "LAPAS-MAKASSAR",
+        "B.I 77/2021",
+        jenguk_domain::Relationship::Sibling,
+    )
+    .await;
+    app.db
+        .decide_link(
+            far_link,
+            &jenguk_storage::LinkDecision::Approve {
+                permit_number: None,
+                permit_expires: None,
+            },
+            None,
+            &AuditEvent::cli(),
+            Timestamp::now(),
+        )
+        .await
+        .unwrap();
+    let makassar = app
+        .db
+        .facility(&FacilityCode::parse("LAPAS-MAKASSAR").unwrap())
+        .await
+        .unwrap();
+    let far_slot = app
+        .db
+        .slots(&makassar, date(first), date(first))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.slot.kind == VisitKind::Family && s.booked == 0)
+        .unwrap();
+    let far_inmate = app.db.link(far_link).await.unwrap().0.inmate_id;
+    app.db
+        .book(
+            &BookingRequest {
+                facility: makassar.code.clone(),
+                inmate_id: far_inmate,
+                ..req(far_slot.slot.start)
+            },
+            &AuditEvent::default(),
+            Timestamp::now(),
+        )
+        .await
+        .unwrap();
+
     let r = b
         .post(&format!("/staff/visitors/{}/unban", p.id.0), &[])
         .await;
