@@ -26,6 +26,7 @@ macro_rules! quota_statuses {
 
 mod audit;
 mod auth;
+mod board;
 mod booking;
 mod channels;
 mod chat;
@@ -54,6 +55,7 @@ use tokio::sync::Mutex;
 
 pub use audit::{AuditEntry, AuditEvent};
 pub use auth::{Role, StaffUser, TokenIssued};
+pub use board::{BoardVisit, Extension, booth_order};
 pub use channels::FacilityChannel;
 pub use chat::ChatSession;
 pub use error::StorageError;

@@ -23,6 +23,7 @@ const SQLITE: &[(i64, &str)] = &[
         7,
         include_str!("../migrations/sqlite/0007_staff_console.sql"),
     ),
+    (12, include_str!("../migrations/sqlite/0012_day_board.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -46,6 +47,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         7,
         include_str!("../migrations/postgres/0007_staff_console.sql"),
+    ),
+    (
+        12,
+        include_str!("../migrations/postgres/0012_day_board.sql"),
     ),
 ];
 

@@ -6,6 +6,7 @@
 //! the audit trail as `staff.denied` and changes nothing. Every form carries the session's
 //! CSRF token and must come from our own origin.
 
+pub mod board;
 pub mod home;
 pub mod login;
 pub mod page;
@@ -18,5 +19,8 @@ use crate::AppState;
 
 /// The console's pages.
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(login::routes()).merge(home::routes())
+    Router::new()
+        .merge(login::routes())
+        .merge(home::routes())
+        .merge(board::routes())
 }
