@@ -10,6 +10,7 @@
 //! code or works in the board; without JavaScript a reload does the same.
 
 mod actions;
+mod checkin;
 pub mod view;
 
 use std::collections::HashMap;
@@ -34,7 +35,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/staff/board", get(get_board))
         .route("/staff/board/fragment", get(get_fragment))
-        .route("/staff/board/checkin", post(actions::post_checkin))
+        .route("/staff/board/checkin", post(checkin::post_checkin))
         .route("/staff/board/visits/{id}/start", post(actions::post_start))
         .route(
             "/staff/board/visits/{id}/extend",
