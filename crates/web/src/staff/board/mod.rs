@@ -11,6 +11,9 @@
 
 mod actions;
 mod checkin;
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests;
 pub mod view;
 
 use std::collections::HashMap;
