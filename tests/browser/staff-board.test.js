@@ -139,4 +139,13 @@ describe('day board (operator.serang, 1280×800)', { timeout: 300_000 }, () => {
     const violations = await axeCheck(page);
     assert.equal(violations.length, 0, `axe-core found:\n${formatViolations(violations)}`);
   });
+
+  it('on a small screen shows the list instead of the timeline', async () => {
+    await page.setViewportSize({ width: 360, height: 640 });
+    await page.goto(`${server.url}/staff/board`);
+    assert.equal(await page.locator('.tl-wrap').isVisible(), false, 'the timeline is hidden');
+    assert.equal(await card(page, visits[1].id).isVisible(), true, 'the list is shown');
+    const violations = await axeCheck(page);
+    assert.equal(violations.length, 0, `axe-core found:\n${formatViolations(violations)}`);
+  });
 });
