@@ -6,6 +6,7 @@
 
 pub mod booking;
 pub mod code;
+pub mod extension;
 pub mod facility;
 pub mod ids;
 pub mod inmate;

@@ -27,6 +27,7 @@ macro_rules! quota_statuses {
 mod audit;
 mod auth;
 mod bans;
+mod board;
 mod booking;
 mod channels;
 mod chat;
@@ -57,6 +58,7 @@ use tokio::sync::Mutex;
 pub use audit::{AuditEntry, AuditEvent};
 pub use auth::{Role, StaffUser, TokenIssued};
 pub use bans::Ban;
+pub use board::{BoardVisit, Extension, booth_order};
 pub use channels::FacilityChannel;
 pub use chat::ChatSession;
 pub use desk::{LinkRequest, Via, VisitLine};

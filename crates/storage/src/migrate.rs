@@ -27,6 +27,7 @@ const SQLITE: &[(i64, &str)] = &[
         9,
         include_str!("../migrations/sqlite/0009_visitor_bans.sql"),
     ),
+    (12, include_str!("../migrations/sqlite/0012_day_board.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -54,6 +55,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         9,
         include_str!("../migrations/postgres/0009_visitor_bans.sql"),
+    ),
+    (
+        12,
+        include_str!("../migrations/postgres/0012_day_board.sql"),
     ),
 ];
 

@@ -4,6 +4,7 @@
 mod booking;
 mod booking_model;
 mod code;
+mod extension;
 mod facility;
 mod nik;
 mod people;

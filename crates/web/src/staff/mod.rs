@@ -8,6 +8,7 @@
 
 pub mod approvals;
 pub mod book;
+pub mod board;
 pub mod home;
 pub mod login;
 pub mod page;
@@ -27,4 +28,5 @@ pub fn routes() -> Router<AppState> {
         .merge(approvals::routes())
         .merge(visitors::routes())
         .merge(book::routes())
+        .merge(board::routes())
 }

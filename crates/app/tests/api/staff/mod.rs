@@ -6,6 +6,7 @@
 
 pub mod approvals;
 pub mod book;
+mod board;
 mod login;
 pub mod matrix;
 pub mod visitors;
