@@ -32,7 +32,10 @@ mod chat;
 mod error;
 mod facilities;
 mod family;
+mod inmate_csv;
+mod inmate_import;
 mod inmates;
+mod inmates_moves;
 mod login;
 mod migrate;
 mod notices;
@@ -59,7 +62,13 @@ pub use chat::ChatSession;
 pub use error::StorageError;
 pub use facilities::NewFacility;
 pub use family::{Companion, FamilySession, NewSession, Rating, SESSION_IDLE_SECS};
-pub use inmates::{ImportReport, InmateRow, InmateSearch, NewInmate};
+pub use inmate_csv::{
+    BadRow, CsvEncoding, CsvError, EXPECTED_HEADER, MAX_ROWS, ParsedCsv, RowProblem,
+    parse_inmate_csv,
+};
+pub use inmate_import::{STAGED_IMPORT_SECS, StagedImport};
+pub use inmates::{ImportReport, InmateFilter, InmateRow, InmateSearch, InmateState, NewInmate};
+pub use inmates_moves::{InmateLink, MoveReport};
 pub use outbox::{DeliveryStatus, MessageKind, NewMessage, OutboxMessage};
 pub use schedule::{NewExtraSession, NewTemplate, SlotView};
 /// The database driver's error, for callers that tell "unavailable" from "failed".

@@ -7,6 +7,7 @@
 //! CSRF token and must come from our own origin.
 
 pub mod home;
+pub mod inmates;
 pub mod login;
 pub mod page;
 pub mod perm;
@@ -18,5 +19,8 @@ use crate::AppState;
 
 /// The console's pages.
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(login::routes()).merge(home::routes())
+    Router::new()
+        .merge(login::routes())
+        .merge(home::routes())
+        .merge(inmates::routes())
 }
