@@ -4,6 +4,7 @@
 
 #![allow(dead_code)] // helpers used as the console areas land
 
+mod inmates;
 mod login;
 pub mod matrix;
 
