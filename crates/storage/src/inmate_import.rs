@@ -19,13 +19,15 @@ pub const STAGED_IMPORT_SECS: i64 = 30 * 60;
 /// Rows per multi-row INSERT (5 parameters each, well under both backends' limits).
 const CHUNK: usize = 500;
 
-/// What a registration number holds now: (id, name, status, block).
-type Current = HashMap<String, (i64, String, String, Option<String>)>;
+/// What an inmate holds now: (id, name, status, block).
+type Held = (i64, String, String, Option<String>);
+/// What each registration number of a facility holds now.
+type Current = HashMap<String, Held>;
 
 const SELECT_CURRENT: &str =
     "SELECT id, reg_number, name, status, block FROM inmates WHERE facility_id = $1";
 
-fn current_row(r: &impl RowExt) -> Result<(String, (i64, String, String, Option<String>))> {
+fn current_row(r: &impl RowExt) -> Result<(String, Held)> {
     Ok((
         r.string("reg_number")?,
         (

@@ -36,6 +36,7 @@ mod inmate_csv;
 mod inmate_import;
 mod inmates;
 mod inmates_moves;
+mod inmates_search;
 mod login;
 mod migrate;
 mod notices;
@@ -67,8 +68,9 @@ pub use inmate_csv::{
     parse_inmate_csv,
 };
 pub use inmate_import::{STAGED_IMPORT_SECS, StagedImport};
-pub use inmates::{ImportReport, InmateFilter, InmateRow, InmateSearch, InmateState, NewInmate};
+pub use inmates::{ImportReport, InmateRow, InmateSearch, NewInmate};
 pub use inmates_moves::{InmateLink, MoveReport};
+pub use inmates_search::{InmateFilter, InmateState};
 pub use outbox::{DeliveryStatus, MessageKind, NewMessage, OutboxMessage};
 pub use schedule::{NewExtraSession, NewTemplate, SlotView};
 /// The database driver's error, for callers that tell "unavailable" from "failed".
