@@ -82,4 +82,16 @@ describe('console inmates (operator.serang)', { timeout: 300_000 }, () => {
     await page.goto(`${server.url}/staff/inmates?q=B.I%20231`);
     assert.ok((await text(page)).includes('0 WBP ditemukan'), await text(page));
   });
+
+  it('announces what a release and a suspension will do (axe)', async () => {
+    await page.goto(`${server.url}/staff/inmates?q=A.II%20118`);
+    await Promise.all([page.waitForLoadState('load'), page.click('table a')]);
+    await Promise.all([page.waitForURL(/\/release$/), page.click('a[href$="/release"]')]);
+    assert.ok((await text(page)).includes('tautan pengunjung akan ditutup'), await text(page));
+    await noViolations(page, 'release');
+    await page.goBack();
+    await Promise.all([page.waitForURL(/\/suspend$/), page.click('a[href$="/suspend"]')]);
+    assert.ok((await text(page)).includes('Ditangguhkan sampai'), await text(page));
+    await noViolations(page, 'suspend');
+  });
 });

@@ -119,7 +119,8 @@ impl Db {
     }
 
     /// Keeps a parsed file for its confirmation by the same user at the same facility;
-    /// returns the token that names it. Expired files are dropped on the way.
+    /// returns the token that names it. Expired files, and this user's earlier file for this
+    /// facility, are dropped on the way (one waiting file per user and facility).
     pub async fn stage_import(
         &self,
         facility_id: FacilityId,
@@ -143,13 +144,17 @@ impl Db {
             .take(200)
             .collect();
         let mut tx = self.begin().await?;
-        on_tx!(tx, |c| sqlx::query(
-            "DELETE FROM inmate_imports WHERE expires_at < $1"
+        on_tx!(tx, |c| {
+            sqlx::query(
+            "DELETE FROM inmate_imports WHERE expires_at < $1 OR (user_id = $2 AND facility_id = $3)"
         )
         .bind(secs(now))
+        .bind(user.0)
+        .bind(facility_id.0)
         .execute(&mut *c)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         on_tx!(tx, |c| {
             sqlx::query(
             "INSERT INTO inmate_imports (token_hash, facility_id, user_id, file_name, rows_json, bad_rows, created_at, expires_at)

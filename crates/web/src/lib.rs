@@ -179,6 +179,9 @@ pub fn router(state: AppState) -> Router {
 /// The request body limit: 1 MiB, except for the routes that take a file upload.
 async fn limit_body(req: Request, next: Next) -> Response {
     use tower::{Layer, ServiceExt};
+    if let Some(res) = staff::inmates::too_large(&req) {
+        return res;
+    }
     let max = if req.uri().path() == staff::inmates::IMPORT_PATH {
         staff::inmates::IMPORT_LIMIT
     } else {

@@ -158,3 +158,27 @@ fn visit_rows(lang: Lang, visits: &[VisitView]) -> Vec<VisitRow> {
         })
         .collect()
 }
+
+/// The page for an upload whose declared length is over [`IMPORT_LIMIT`], answered before
+/// any of it is read; `None` when the request is not such an upload.
+pub fn too_large(req: &axum::extract::Request) -> Option<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let length = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())?;
+    if req.uri().path() != IMPORT_PATH || length <= IMPORT_LIMIT {
+        return None;
+    }
+    let lang = crate::extract::request_lang(req.headers(), req.uri().query());
+    let message = lang.t_args(
+        "staff-inmates-error-too-large",
+        &[("max", (IMPORT_LIMIT / (1024 * 1024)).to_string())],
+    );
+    Some(
+        StaffError::new(axum::http::StatusCode::PAYLOAD_TOO_LARGE, lang, message)
+            .back(IMPORT_PATH)
+            .into_response(),
+    )
+}

@@ -118,6 +118,17 @@ async fn a_preview_writes_nothing_and_the_confirmation_imports_in_one_go() {
         "{}",
         p.body
     );
+    // A newer upload replaces the waiting one: the older preview can no longer be confirmed.
+    let older = p.hidden("token");
+    let newer = upload(&mut b, csv.as_bytes()).await.hidden("token");
+    let p = b
+        .post("/staff/inmates/import/confirm", &[("token", &older)])
+        .await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+    let p = b
+        .post("/staff/inmates/import/confirm", &[("token", &newer)])
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
     app.stop().await;
 }
 
@@ -235,6 +246,11 @@ async fn bad_files_get_a_clear_message_and_write_nothing() {
     let big = vec![b'x'; 6 * 1024 * 1024];
     let p = upload(&mut b, &big).await;
     assert_eq!(p.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        p.has("Berkas terlalu besar: paling besar 5 MB"),
+        "{}",
+        p.body
+    );
     // More than 1 MiB but under the limit is accepted on this route.
     let mut csv = String::from("reg_number,name,status,block\n");
     let mut n = 0;
