@@ -2,8 +2,10 @@
 //!
 //! Columns (header row, any order, case-insensitive): `reg_number` (or `no_registrasi`),
 //! `name` (or `nama`), `status` (`tahanan`/`narapidana`), optional `block` (or `blok`).
-//! Every bad row is reported with its line number; nothing is imported if any row is bad,
-//! unless `--skip-bad`.
+//! A UTF-8 BOM and `;` separators (Excel in an Indonesian locale) are accepted; a file that is
+//! not UTF-8 is read as Windows-1252, with a warning. Every bad row is reported with its line
+//! number; nothing is imported if any row is bad, unless `--skip-bad`. The parser is
+//! `jenguk_storage::parse_inmate_csv`, shared with the console's import page.
 
 use std::path::Path;
 use std::process::ExitCode;
