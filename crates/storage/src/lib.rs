@@ -35,7 +35,11 @@ mod desk;
 mod error;
 mod facilities;
 mod family;
+mod inmate_csv;
+mod inmate_import;
 mod inmates;
+mod inmates_moves;
+mod inmates_search;
 mod login;
 mod migrate;
 mod notices;
@@ -65,7 +69,14 @@ pub use desk::{LinkRequest, Via, VisitLine};
 pub use error::StorageError;
 pub use facilities::NewFacility;
 pub use family::{Companion, FamilySession, NewSession, Rating, SESSION_IDLE_SECS};
+pub use inmate_csv::{
+    BadRow, CsvEncoding, CsvError, EXPECTED_HEADER, MAX_ROWS, ParsedCsv, RowProblem,
+    parse_inmate_csv,
+};
+pub use inmate_import::{STAGED_IMPORT_SECS, StagedImport};
 pub use inmates::{ImportReport, InmateRow, InmateSearch, NewInmate};
+pub use inmates_moves::{InmateLink, MoveReport};
+pub use inmates_search::{InmateFilter, InmateState};
 pub use outbox::{DeliveryStatus, MessageKind, NewMessage, OutboxMessage};
 pub use schedule::{NewExtraSession, NewTemplate, SlotView};
 /// The database driver's error, for callers that tell "unavailable" from "failed".

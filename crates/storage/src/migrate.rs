@@ -27,6 +27,10 @@ const SQLITE: &[(i64, &str)] = &[
         9,
         include_str!("../migrations/sqlite/0009_visitor_bans.sql"),
     ),
+    (
+        10,
+        include_str!("../migrations/sqlite/0010_inmate_imports.sql"),
+    ),
     (12, include_str!("../migrations/sqlite/0012_day_board.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
@@ -55,6 +59,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         9,
         include_str!("../migrations/postgres/0009_visitor_bans.sql"),
+    ),
+    (
+        10,
+        include_str!("../migrations/postgres/0010_inmate_imports.sql"),
     ),
     (
         12,

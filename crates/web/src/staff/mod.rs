@@ -10,6 +10,7 @@ pub mod approvals;
 pub mod book;
 pub mod board;
 pub mod home;
+pub mod inmates;
 pub mod login;
 pub mod page;
 pub mod perm;
@@ -29,4 +30,5 @@ pub fn routes() -> Router<AppState> {
         .merge(visitors::routes())
         .merge(book::routes())
         .merge(board::routes())
+        .merge(inmates::routes())
 }

@@ -7,6 +7,7 @@
 pub mod approvals;
 pub mod book;
 mod board;
+mod inmates;
 mod login;
 pub mod matrix;
 pub mod visitors;
