@@ -9,6 +9,7 @@ mod nik;
 mod people;
 mod phone;
 mod schedule;
+mod schedule_change;
 mod visit;
 
 use jiff::civil::{Date, date};
