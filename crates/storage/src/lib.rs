@@ -27,6 +27,7 @@ macro_rules! quota_statuses {
 mod audit;
 mod auth;
 mod booking;
+mod booths;
 mod channels;
 mod chat;
 mod error;
@@ -39,6 +40,8 @@ mod notices;
 mod outbox;
 mod row;
 mod schedule;
+mod schedule_change;
+mod schedule_edit;
 mod staff_session;
 mod visitors;
 mod visits;
@@ -62,6 +65,7 @@ pub use family::{Companion, FamilySession, NewSession, Rating, SESSION_IDLE_SECS
 pub use inmates::{ImportReport, InmateRow, InmateSearch, NewInmate};
 pub use outbox::{DeliveryStatus, MessageKind, NewMessage, OutboxMessage};
 pub use schedule::{NewExtraSession, NewTemplate, SlotView};
+pub use schedule_change::{AffectedVisit, ChangeOutcome, ScheduleChange};
 /// The database driver's error, for callers that tell "unavailable" from "failed".
 pub use sqlx::Error as SqlxError;
 pub use staff_session::{
