@@ -14,9 +14,7 @@ use crate::schedule_change::{
 const MONDAY: Date = date(2026, 11, 30);
 
 fn at(d: Date, h: i8, m: i8) -> Timestamp {
-    tz("Asia/Jakarta")
-        .to_timestamp(d.at(h, m, 0, 0))
-        .unwrap()
+    tz("Asia/Jakarta").to_timestamp(d.at(h, m, 0, 0)).unwrap()
 }
 
 fn visit(id: i64, start: Timestamp, booked_second: i64) -> HeldPlace {
@@ -82,7 +80,11 @@ fn an_excluded_date_takes_away_exactly_that_days_visits() {
 #[test]
 fn a_smaller_capacity_keeps_the_earliest_bookings() {
     let start = at(MONDAY, 9, 30);
-    let visits = [visit(10, start, 5), visit(11, start, 1), visit(12, start, 3)];
+    let visits = [
+        visit(10, start, 5),
+        visit(11, start, 1),
+        visit(12, start, 3),
+    ];
     let before = parts(vec![morning()], vec![]);
     let mut smaller = morning();
     smaller.capacity = 2;
@@ -93,20 +95,33 @@ fn a_smaller_capacity_keeps_the_earliest_bookings() {
     let mut one = morning();
     one.capacity = 1;
     assert_eq!(
-        affected(&parts(vec![wide], vec![]), &parts(vec![one], vec![]), &visits),
+        affected(
+            &parts(vec![wide], vec![]),
+            &parts(vec![one], vec![]),
+            &visits
+        ),
         vec![10, 12]
     );
 }
 
 #[test]
 fn moving_or_deleting_a_template_takes_away_slots_that_no_longer_exist() {
-    let visits = [visit(1, at(MONDAY, 9, 15), 0), visit(2, at(MONDAY, 9, 45), 0)];
+    let visits = [
+        visit(1, at(MONDAY, 9, 15), 0),
+        visit(2, at(MONDAY, 9, 45), 0),
+    ];
     let before = parts(vec![morning()], vec![]);
     let mut later = morning();
     later.start = time(9, 30, 0, 0);
     later.end = time(10, 30, 0, 0);
-    assert_eq!(affected(&before, &parts(vec![later], vec![]), &visits), vec![1]);
-    assert_eq!(affected(&before, &parts(vec![], vec![]), &visits), vec![1, 2]);
+    assert_eq!(
+        affected(&before, &parts(vec![later], vec![]), &visits),
+        vec![1]
+    );
+    assert_eq!(
+        affected(&before, &parts(vec![], vec![]), &visits),
+        vec![1, 2]
+    );
     let mut legal = visit(3, at(MONDAY, 9, 15), 0);
     legal.kind = VisitKind::Legal;
     assert!(affected(&before, &parts(vec![], vec![]), &[legal]).is_empty());

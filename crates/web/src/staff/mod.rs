@@ -10,6 +10,7 @@ pub mod home;
 pub mod login;
 pub mod page;
 pub mod perm;
+pub mod schedule;
 pub mod session;
 
 use axum::Router;
@@ -19,4 +20,5 @@ use crate::AppState;
 /// The console's pages.
 pub fn routes() -> Router<AppState> {
     Router::new().merge(login::routes()).merge(home::routes())
+        .merge(schedule::routes())
 }
