@@ -19,6 +19,8 @@ use crate::AppState;
 
 /// The console's pages.
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(login::routes()).merge(home::routes())
+    Router::new()
+        .merge(login::routes())
+        .merge(home::routes())
         .merge(schedule::routes())
 }

@@ -6,6 +6,7 @@
 
 mod login;
 pub mod matrix;
+pub mod schedule;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -48,6 +48,7 @@ async fn booth_facility(
     staff: &Staff,
     id: i64,
 ) -> Result<jenguk_domain::Facility, StaffError> {
+    staff.require(state, Can::Configure).await?;
     let booth = state
         .db
         .booth_by_id(BoothId(id))
@@ -110,13 +111,21 @@ pub(super) async fn post_active(
     if f.active == "true" {
         state
             .db
-            .activate_booth(facility.id, BoothId(id), &staff.who(), jiff::Timestamp::now())
+            .activate_booth(
+                facility.id,
+                BoothId(id),
+                &staff.who(),
+                jiff::Timestamp::now(),
+            )
             .await
             .map_err(|e| storage_error(e, lang))?;
         return Ok(done("booth-activated", 0));
     }
     if f.active != "false" {
-        return Err(StaffError::invalid(lang, lang.t("staff-schedule-error-active")));
+        return Err(StaffError::invalid(
+            lang,
+            lang.t("staff-schedule-error-active"),
+        ));
     }
     let booth = state
         .db

@@ -62,7 +62,10 @@ pub(super) async fn post_exclude(
     let step = Step {
         change: lang.t_args(
             "staff-schedule-impact-exclude",
-            &[("date", date_long(lang, date)), ("reason", f.reason.trim().to_string())],
+            &[
+                ("date", date_long(lang, date)),
+                ("reason", f.reason.trim().to_string()),
+            ],
         ),
         action: "/staff/schedule/excluded".into(),
         back: "/staff/schedule",
@@ -146,8 +149,8 @@ fn parse_extra(lang: crate::i18n::Lang, f: &ExtraForm) -> Result<NewExtraSession
             &[("field", lang.t("staff-schedule-date"))],
         )
     })?;
-    let reason =
-        jenguk_domain::text::parse_reason(&f.reason).map_err(|_| lang.t("staff-schedule-error-reason"))?;
+    let reason = jenguk_domain::text::parse_reason(&f.reason)
+        .map_err(|_| lang.t("staff-schedule-error-reason"))?;
     Ok(NewExtraSession {
         date,
         start: time_field(lang, "staff-schedule-start", &f.start)?,
@@ -213,6 +216,7 @@ pub(super) async fn post_extra_delete(
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, StaffError> {
     staff.check_csrf(&f.csrf)?;
+    staff.require(&state, Can::Configure).await?;
     let lang = staff.lang;
     let x = state
         .db

@@ -95,9 +95,7 @@ pub(super) async fn apply(
         .await
         .map_err(|e| storage_error(e, lang).back(step.back))?;
     match outcome {
-        ChangeOutcome::Applied(cancelled) => {
-            Ok(done_at(&step.landing, step.done, cancelled.len()))
-        }
+        ChangeOutcome::Applied(cancelled) => Ok(done_at(&step.landing, step.done, cancelled.len())),
         ChangeOutcome::NeedsConfirmation(visits) => Ok(page(staff, facility, step, &visits)),
     }
 }

@@ -83,17 +83,17 @@ const DONE: &[&str] = &[
 
 /// The notice for `?done=…&cancelled=…` (empty for anything else).
 pub(super) fn notice(lang: crate::i18n::Lang, q: &DoneQuery) -> String {
-    let Some(key) = q.done.as_deref().filter(|k| DONE.contains(k) || *k == "template-saved")
+    let Some(key) = q
+        .done
+        .as_deref()
+        .filter(|k| DONE.contains(k) || *k == "template-saved")
     else {
         return String::new();
     };
     let mut text = lang.t(&format!("staff-schedule-done-{key}"));
     if let Some(n) = q.cancelled.filter(|n| *n > 0) {
         text.push(' ');
-        text.push_str(&lang.t_args(
-            "staff-schedule-done-cancelled",
-            &[("count", n.to_string())],
-        ));
+        text.push_str(&lang.t_args("staff-schedule-done-cancelled", &[("count", n.to_string())]));
     }
     text
 }
@@ -119,9 +119,7 @@ pub(super) async fn overview(
 ) -> Result<Response, StaffError> {
     let lang = staff.lang;
     let err = |e| storage_error(e, lang);
-    let tz = facility
-        .tz()
-        .map_err(|_| StaffError::not_found(lang))?;
+    let tz = facility.tz().map_err(|_| StaffError::not_found(lang))?;
     let today = jiff::Timestamp::now().to_zoned(tz).date();
     let horizon = today.saturating_add(365.days());
     let booths: Vec<BoothRow> = state
@@ -189,7 +187,13 @@ pub(super) async fn overview(
         })
         .collect();
     let p = &facility.policy;
-    let yes_no = |b: bool| lang.t(if b { "staff-schedule-yes" } else { "staff-schedule-no" });
+    let yes_no = |b: bool| {
+        lang.t(if b {
+            "staff-schedule-yes"
+        } else {
+            "staff-schedule-no"
+        })
+    };
     let policy = vec![
         (
             lang.t("staff-schedule-policy-window"),

@@ -18,8 +18,8 @@ mod templates;
 
 use axum::Router;
 use axum::routing::{get, post};
-use jenguk_domain::schedule_change::SessionProblem;
 use jenguk_domain::schedule::ScheduleError;
+use jenguk_domain::schedule_change::SessionProblem;
 use jenguk_domain::{Facility, FacilityId, SessionTemplate, VisitKind};
 use jenguk_storage::StorageError;
 use jiff::civil::{Date, Time, Weekday};
@@ -35,8 +35,14 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/staff/schedule", get(index::get_index))
         .route("/staff/schedule/booths", post(booths::post_add))
-        .route("/staff/schedule/booths/{id}/rename", post(booths::post_rename))
-        .route("/staff/schedule/booths/{id}/active", post(booths::post_active))
+        .route(
+            "/staff/schedule/booths/{id}/rename",
+            post(booths::post_rename),
+        )
+        .route(
+            "/staff/schedule/booths/{id}/active",
+            post(booths::post_active),
+        )
         .route(
             "/staff/schedule/templates/new",
             get(templates::get_new).post(templates::post_new),
@@ -173,22 +179,14 @@ fn number<T: TryFrom<i64>>(lang: Lang, field_key: &str, v: &str) -> Result<T, St
 
 /// `HH:MM`, or the translated complaint.
 fn time_field(lang: Lang, field_key: &str, v: &str) -> Result<Time, String> {
-    crate::api::parse_time(v).map_err(|_| {
-        lang.t_args(
-            "staff-schedule-error-time",
-            &[("field", lang.t(field_key))],
-        )
-    })
+    crate::api::parse_time(v)
+        .map_err(|_| lang.t_args("staff-schedule-error-time", &[("field", lang.t(field_key))]))
 }
 
 /// `YYYY-MM-DD` (empty → none), or the translated complaint.
 fn date_field(lang: Lang, field_key: &str, v: &str) -> Result<Option<Date>, String> {
-    crate::api::parse_opt_date(Some(v)).map_err(|_| {
-        lang.t_args(
-            "staff-schedule-error-date",
-            &[("field", lang.t(field_key))],
-        )
-    })
+    crate::api::parse_opt_date(Some(v))
+        .map_err(|_| lang.t_args("staff-schedule-error-date", &[("field", lang.t(field_key))]))
 }
 
 /// The visits the administrator confirmed: `confirm` holds their ids, comma separated.

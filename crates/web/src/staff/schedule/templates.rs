@@ -98,8 +98,12 @@ impl TemplateForm {
 
     fn parse(&self, lang: Lang, today: Date) -> Result<NewTemplate, String> {
         let wd: i8 = number(lang, "staff-schedule-weekday", &self.weekday)?;
-        let weekday = Weekday::from_monday_one_offset(wd)
-            .map_err(|_| lang.t_args("staff-schedule-error-number", &[("field", lang.t("staff-schedule-weekday"))]))?;
+        let weekday = Weekday::from_monday_one_offset(wd).map_err(|_| {
+            lang.t_args(
+                "staff-schedule-error-number",
+                &[("field", lang.t("staff-schedule-weekday"))],
+            )
+        })?;
         Ok(NewTemplate {
             weekday,
             start: time_field(lang, "staff-schedule-start", &self.start)?,
@@ -146,7 +150,11 @@ struct TemplatePage {
 fn today(f: &Facility) -> Date {
     f.tz()
         .map(|tz| jiff::Timestamp::now().to_zoned(tz).date())
-        .unwrap_or_else(|_| jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date())
+        .unwrap_or_else(|_| {
+            jiff::Timestamp::now()
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .date()
+        })
 }
 
 fn as_template(f: &Facility, id: i64, t: &NewTemplate) -> SessionTemplate {
@@ -309,7 +317,18 @@ pub(super) async fn get_new(
         valid_from: today(&f).to_string(),
         ..TemplateForm::default()
     };
-    page(&state, &staff, &f, 0, form, None, String::new(), String::new(), String::new()).await
+    page(
+        &state,
+        &staff,
+        &f,
+        0,
+        form,
+        None,
+        String::new(),
+        String::new(),
+        String::new(),
+    )
+    .await
 }
 
 /// `POST /staff/schedule/templates/new`: `action=preview` shows the slots without writing;
@@ -324,18 +343,44 @@ pub(super) async fn post_new(
     let (nt, t) = match checked(&state, staff.lang, &f, 0, &form).await? {
         Ok(x) => x,
         Err(msg) => {
-            return page(&state, &staff, &f, 0, form, None, String::new(), msg, String::new()).await;
+            return page(
+                &state,
+                &staff,
+                &f,
+                0,
+                form,
+                None,
+                String::new(),
+                msg,
+                String::new(),
+            )
+            .await;
         }
     };
     if form.action == "preview" {
-        return page(&state, &staff, &f, 0, form, Some((&t, false)), String::new(), String::new(), String::new()).await;
+        return page(
+            &state,
+            &staff,
+            &f,
+            0,
+            form,
+            Some((&t, false)),
+            String::new(),
+            String::new(),
+            String::new(),
+        )
+        .await;
     }
     let saved = state
         .db
         .add_template(f.id, &nt, &staff.who(), jiff::Timestamp::now())
         .await
         .map_err(|e| storage_error(e, staff.lang).back("/staff/schedule/templates/new"))?;
-    Ok(Redirect::to(&format!("/staff/schedule/templates/{}?done=template-saved", saved.id)).into_response())
+    Ok(Redirect::to(&format!(
+        "/staff/schedule/templates/{}?done=template-saved",
+        saved.id
+    ))
+    .into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -350,6 +395,7 @@ async fn load(
     staff: &Staff,
     id: i64,
 ) -> Result<(Facility, SessionTemplate), StaffError> {
+    staff.require(state, Can::Configure).await?;
     let t = state
         .db
         .template_by_id(id)
@@ -376,7 +422,18 @@ pub(super) async fn get_edit(
             cancelled: q.cancelled,
         },
     );
-    page(&state, &staff, &f, id, form, Some((&t, true)), n, String::new(), String::new()).await
+    page(
+        &state,
+        &staff,
+        &f,
+        id,
+        form,
+        Some((&t, true)),
+        n,
+        String::new(),
+        String::new(),
+    )
+    .await
 }
 
 /// `POST /staff/schedule/templates/{id}`: preview (slots and how many bookings the change
@@ -393,7 +450,18 @@ pub(super) async fn post_edit(
     let (nt, t) = match checked(&state, lang, &f, id, &form).await? {
         Ok(x) => x,
         Err(msg) => {
-            return page(&state, &staff, &f, id, form, Some((&current, true)), String::new(), msg, String::new()).await;
+            return page(
+                &state,
+                &staff,
+                &f,
+                id,
+                form,
+                Some((&current, true)),
+                String::new(),
+                msg,
+                String::new(),
+            )
+            .await;
         }
     };
     let change = ScheduleChange::UpdateTemplate { id, template: nt };
@@ -406,14 +474,31 @@ pub(super) async fn post_edit(
         let impact = if hit.is_empty() {
             String::new()
         } else {
-            lang.t_args("staff-schedule-preview-impact", &[("count", hit.len().to_string())])
+            lang.t_args(
+                "staff-schedule-preview-impact",
+                &[("count", hit.len().to_string())],
+            )
         };
-        return page(&state, &staff, &f, id, form, Some((&t, false)), String::new(), String::new(), impact).await;
+        return page(
+            &state,
+            &staff,
+            &f,
+            id,
+            form,
+            Some((&t, false)),
+            String::new(),
+            String::new(),
+            impact,
+        )
+        .await;
     }
     let step = Step {
         change: lang.t_args(
             "staff-schedule-impact-template-edit",
-            &[("name", template_label(lang, &current)), ("to", template_label(lang, &t))],
+            &[
+                ("name", template_label(lang, &current)),
+                ("to", template_label(lang, &t)),
+            ],
         ),
         action: format!("/staff/schedule/templates/{id}"),
         back: "/staff/schedule",
@@ -465,5 +550,13 @@ pub(super) async fn post_delete(
         confirm: form.confirm,
         cancel_reason: form.cancel_reason,
     };
-    impact::apply(&state, &staff, &f, ScheduleChange::DeleteTemplate { id }, &confirm, step).await
+    impact::apply(
+        &state,
+        &staff,
+        &f,
+        ScheduleChange::DeleteTemplate { id },
+        &confirm,
+        step,
+    )
+    .await
 }
