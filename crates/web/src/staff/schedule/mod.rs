@@ -14,6 +14,7 @@ mod dates;
 mod impact;
 mod index;
 mod policy;
+mod template_page;
 mod templates;
 
 use axum::Router;
