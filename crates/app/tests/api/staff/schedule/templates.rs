@@ -2,7 +2,9 @@
 
 use reqwest::StatusCode;
 
-use super::{counts, next_sunday, sunday_form};
+use jiff::Timestamp;
+
+use super::{as_refs, counts, facility, next_sunday, sunday_form};
 use crate::helpers::spawn_app;
 use crate::staff::{ADMIN_SERANG, StaffBrowser};
 
@@ -164,4 +166,113 @@ async fn deleting_a_template_without_bookings_applies_at_once() {
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
     assert_eq!(counts(&app).await.0, before - 1);
     app.stop().await;
+}
+
+#[tokio::test]
+async fn editing_a_template_that_holds_bookings_previews_them_then_cancels_once_confirmed() {
+    let app = spawn_app().await;
+    let serang = facility(&app, "RUTAN-SERANG").await;
+    let tz = serang.tz().unwrap();
+    let now = Timestamp::now();
+    let visits = app
+        .db
+        .visits_between(
+            serang.id,
+            now,
+            now + jiff::SignedDuration::from_hours(24 * 60),
+        )
+        .await
+        .unwrap();
+    let first = visits
+        .iter()
+        .find(|v| v.visit.status.is_active())
+        .expect("a demo booking in Serang");
+    let local = first.visit.start.to_zoned(tz.clone());
+    let t = app
+        .db
+        .templates(serang.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| {
+            t.kind == first.visit.kind
+                && t.applies_on(local.date())
+                && t.start <= local.time()
+                && local.time() < t.end
+        })
+        .expect("the booking's template");
+    // Start the session one hour later: bookings in its first hour lose their place.
+    let later = t.start.saturating_add(jiff::SignedDuration::from_hours(1));
+    let hit: Vec<_> = visits
+        .iter()
+        .filter(|v| {
+            let z = v.visit.start.to_zoned(tz.clone());
+            v.visit.status.is_active()
+                && v.visit.kind == t.kind
+                && t.applies_on(z.date())
+                && z.time() >= t.start
+                && z.time() < later
+        })
+        .map(|v| v.visit.id)
+        .collect();
+    assert!(!hit.is_empty());
+    let start = format!("{:02}:{:02}", later.hour(), later.minute());
+    let end = format!("{:02}:{:02}", t.end.hour(), t.end.minute());
+    let wd = t.weekday.to_monday_one_offset().to_string();
+    let cap = t.capacity.to_string();
+    let slot = t.slot_minutes.to_string();
+    let form = |action: &'static str| {
+        vec![
+            ("weekday", wd.clone()),
+            ("start", start.clone()),
+            ("end", end.clone()),
+            ("slot_minutes", slot.clone()),
+            ("capacity", cap.clone()),
+            ("kind", "family".to_string()),
+            ("valid_from", t.valid_from.to_string()),
+            ("action", action.to_string()),
+        ]
+    };
+    let path = format!("/staff/schedule/templates/{}", t.id);
+    let mut b = StaffBrowser::login(&app, ADMIN_SERANG).await;
+
+    let preview = b.post(&path, &as_refs(&strings(form("preview")))).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert!(
+        preview.has(&format!("membatalkan {} kunjungan", hit.len())),
+        "{}",
+        preview.body
+    );
+    let ask = b.post(&path, &as_refs(&strings(form("save")))).await;
+    assert_eq!(ask.status, StatusCode::OK, "{}", ask.body);
+    assert!(ask.has(&first.code.to_string()), "{}", ask.body);
+    assert_eq!(
+        app.db.template_by_id(t.id).await.unwrap().start,
+        t.start,
+        "changed unconfirmed"
+    );
+
+    let confirm = ask.hidden("confirm");
+    let mut confirmed = strings(form("save"));
+    confirmed.push(("confirm".into(), confirm));
+    let done = b.post(&path, &as_refs(&confirmed)).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let page = b.follow(&done).await;
+    assert!(
+        page.has("Sesi mingguan disimpan") && page.has("dibatalkan"),
+        "{}",
+        page.body
+    );
+    assert_eq!(app.db.template_by_id(t.id).await.unwrap().start, later);
+    for id in hit {
+        assert_eq!(
+            app.db.visit_by_id(id).await.unwrap().visit.status,
+            jenguk_domain::VisitStatus::Cancelled
+        );
+    }
+    app.stop().await;
+}
+
+fn strings(v: Vec<(&str, String)>) -> Vec<(String, String)> {
+    v.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
