@@ -13,6 +13,7 @@ pub mod inmate;
 pub mod nik;
 pub mod phone;
 pub mod schedule;
+pub mod schedule_change;
 pub mod text;
 pub mod visit;
 pub mod visitor;

@@ -29,6 +29,7 @@ mod auth;
 mod bans;
 mod board;
 mod booking;
+mod booths;
 mod channels;
 mod chat;
 mod desk;
@@ -46,6 +47,8 @@ mod notices;
 mod outbox;
 mod row;
 mod schedule;
+mod schedule_change;
+mod schedule_edit;
 mod staff_session;
 mod visitors;
 mod visits;
@@ -79,6 +82,7 @@ pub use inmates_moves::{InmateLink, MoveReport};
 pub use inmates_search::{InmateFilter, InmateState};
 pub use outbox::{DeliveryStatus, MessageKind, NewMessage, OutboxMessage};
 pub use schedule::{NewExtraSession, NewTemplate, SlotView};
+pub use schedule_change::{AffectedVisit, ChangeOutcome, ScheduleChange};
 /// The database driver's error, for callers that tell "unavailable" from "failed".
 pub use sqlx::Error as SqlxError;
 pub use staff_session::{

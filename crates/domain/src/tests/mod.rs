@@ -10,6 +10,7 @@ mod nik;
 mod people;
 mod phone;
 mod schedule;
+mod schedule_change;
 mod visit;
 
 use jiff::civil::{Date, date};

@@ -14,6 +14,7 @@ pub mod inmates;
 pub mod login;
 pub mod page;
 pub mod perm;
+pub mod schedule;
 pub mod session;
 pub mod visitors;
 
@@ -31,4 +32,5 @@ pub fn routes() -> Router<AppState> {
         .merge(book::routes())
         .merge(board::routes())
         .merge(inmates::routes())
+        .merge(schedule::routes())
 }

@@ -155,6 +155,7 @@ async fn all_cases(app: &TestApp) -> Vec<Case> {
     cases.extend(super::book::cases(app).await);
     cases.extend(super::board::cases(app).await);
     cases.extend(super::inmates::cases(app).await);
+    cases.extend(super::schedule::cases(app).await);
     cases
 }
 

@@ -11,6 +11,7 @@ mod inmates;
 mod login;
 pub mod matrix;
 pub mod visitors;
+pub mod schedule;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};
