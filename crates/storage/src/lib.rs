@@ -25,6 +25,7 @@ macro_rules! quota_statuses {
 }
 
 mod audit;
+mod audit_query;
 mod auth;
 mod booking;
 mod channels;
@@ -39,7 +40,9 @@ mod notices;
 mod outbox;
 mod row;
 mod schedule;
+mod staff_login;
 mod staff_session;
+mod staff_users;
 mod visitors;
 mod visits;
 
@@ -53,6 +56,7 @@ use sqlx::{PgPool, SqlitePool};
 use tokio::sync::Mutex;
 
 pub use audit::{AuditEntry, AuditEvent};
+pub use audit_query::{AuditFilter, AuditRow};
 pub use auth::{Role, StaffUser, TokenIssued};
 pub use channels::FacilityChannel;
 pub use chat::ChatSession;
@@ -64,9 +68,11 @@ pub use outbox::{DeliveryStatus, MessageKind, NewMessage, OutboxMessage};
 pub use schedule::{NewExtraSession, NewTemplate, SlotView};
 /// The database driver's error, for callers that tell "unavailable" from "failed".
 pub use sqlx::Error as SqlxError;
+pub use staff_login::{LoginAccount, LoginOutcome, TotpAccount};
 pub use staff_session::{
     NewStaffSession, STAFF_IDLE_SECS, STAFF_MAX_SECS, SessionStage, StaffSession,
 };
+pub use staff_users::StaffAccount;
 pub use visitors::{LinkDecision, LinkFilter, NewLink, NewVisitor};
 pub use visits::{BookingRequest, Channel, VisitEventRow, VisitView};
 

@@ -23,6 +23,10 @@ const SQLITE: &[(i64, &str)] = &[
         7,
         include_str!("../migrations/sqlite/0007_staff_console.sql"),
     ),
+    (
+        8,
+        include_str!("../migrations/sqlite/0008_login_failures.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -46,6 +50,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         7,
         include_str!("../migrations/postgres/0007_staff_console.sql"),
+    ),
+    (
+        8,
+        include_str!("../migrations/postgres/0008_login_failures.sql"),
     ),
 ];
 

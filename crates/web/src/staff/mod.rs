@@ -6,11 +6,14 @@
 //! the audit trail as `staff.denied` and changes nothing. Every form carries the session's
 //! CSRF token and must come from our own origin.
 
+pub mod account;
 pub mod home;
 pub mod login;
 pub mod page;
 pub mod perm;
+pub mod second_factor;
 pub mod session;
+pub mod totp;
 
 use axum::Router;
 
@@ -18,5 +21,9 @@ use crate::AppState;
 
 /// The console's pages.
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(login::routes()).merge(home::routes())
+    Router::new()
+        .merge(login::routes())
+        .merge(home::routes())
+        .merge(second_factor::routes())
+        .merge(account::routes())
 }
