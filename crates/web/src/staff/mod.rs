@@ -7,6 +7,8 @@
 //! CSRF token and must come from our own origin.
 
 pub mod account;
+pub mod audit;
+pub mod facilities;
 pub mod home;
 pub mod login;
 pub mod page;
@@ -14,6 +16,7 @@ pub mod perm;
 pub mod second_factor;
 pub mod session;
 pub mod totp;
+pub mod users;
 
 use axum::Router;
 
@@ -26,4 +29,7 @@ pub fn routes() -> Router<AppState> {
         .merge(home::routes())
         .merge(second_factor::routes())
         .merge(account::routes())
+        .merge(users::routes())
+        .merge(facilities::routes())
+        .merge(audit::routes())
 }

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // helpers used as the console areas land
 
+mod account;
+mod audit;
 mod login;
 pub mod matrix;
 
