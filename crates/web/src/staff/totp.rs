@@ -204,6 +204,7 @@ impl FromRequestParts<AppState> for Pending {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
