@@ -1,6 +1,7 @@
 # Staff console: login with a second factor (TOTP), my account, staff accounts, facilities,
 # the audit trail.
 staff-login-locked = Try again after { $time } WIB.
+staff-login-too-many = Too many failed logins from this address. Try again in 10 minutes.
 staff-login-expired = Your session has ended (30 minutes without activity, or 12 hours after login). Please log in again.
 staff-login-logged-out = You have logged out.
 staff-login-logged-out-all = You have been logged out on every device.

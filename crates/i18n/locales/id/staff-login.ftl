@@ -1,6 +1,7 @@
 # Konsol petugas: login dengan faktor kedua (TOTP), akun saya, akun petugas, fasilitas,
 # jejak audit.
 staff-login-locked = Coba lagi setelah pukul { $time } WIB.
+staff-login-too-many = Terlalu banyak login gagal dari alamat ini. Coba lagi dalam 10 menit.
 staff-login-expired = Sesi Anda telah berakhir (30 menit tanpa aktivitas, atau 12 jam setelah login). Silakan login kembali.
 staff-login-logged-out = Anda telah keluar.
 staff-login-logged-out-all = Anda telah dikeluarkan dari semua perangkat.

@@ -15,6 +15,7 @@ use crate::extract::{ClientIp, ReqLang};
 use crate::family::page::render;
 use crate::family::session::{cookie, same_origin, url_escape};
 use crate::i18n::Lang;
+use crate::staff::limiter;
 use crate::staff::page::{StaffChrome, StaffError};
 use crate::staff::session::{COOKIE, FACILITY_COOKIE, Staff, clear_cookie, set_cookie};
 
@@ -132,7 +133,13 @@ async fn post_login(
         *res.status_mut() = StatusCode::UNAUTHORIZED;
         res
     };
+    if limiter::blocked(ip.as_deref()) {
+        let mut res = refused(lang.t("staff-login-too-many"));
+        *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        return Ok(res);
+    }
     if f.username.len() > 200 || f.password.len() > 1000 {
+        limiter::failed(ip.as_deref());
         return Ok(refused(lang.t("staff-login-wrong")));
     }
     let outcome = state
@@ -142,8 +149,14 @@ async fn post_login(
         .map_err(|e| StaffError::from_storage(e, lang))?;
     let account = match outcome {
         LoginOutcome::Ok(a) => a,
-        LoginOutcome::Wrong => return Ok(refused(lang.t("staff-login-wrong"))),
-        LoginOutcome::Locked(until) => return Ok(refused(locked_message(lang, until))),
+        LoginOutcome::Wrong => {
+            limiter::failed(ip.as_deref());
+            return Ok(refused(lang.t("staff-login-wrong")));
+        }
+        LoginOutcome::Locked(until) => {
+            limiter::failed(ip.as_deref());
+            return Ok(refused(locked_message(lang, until)));
+        }
     };
     let (stage, to) = if account.second_factor_due() {
         (

@@ -10,6 +10,7 @@ pub mod account;
 pub mod audit;
 pub mod facilities;
 pub mod home;
+pub mod limiter;
 pub mod login;
 pub mod page;
 pub mod perm;

@@ -16,6 +16,7 @@ use crate::AppState;
 use crate::family::page::render;
 use crate::family::session::url_escape;
 use crate::i18n::Lang;
+use crate::staff::limiter;
 use crate::staff::login::{locked_message, safe_next};
 use crate::staff::page::{StaffChrome, StaffError};
 use crate::staff::session::{COOKIE, clear_cookie, set_cookie};
@@ -144,6 +145,7 @@ async fn promote(state: &AppState, p: &Pending, next: &str) -> Result<Response, 
 /// A wrong code: counted; when that locks the account, the pending session ends and the
 /// login page says until when.
 async fn failed(state: &AppState, p: &Pending) -> Result<Option<Response>, StaffError> {
+    limiter::failed(p.source.as_deref());
     let now = jiff::Timestamp::now();
     let lock = state
         .db

@@ -280,3 +280,21 @@ async fn wrong_codes_lock_the_account_and_end_the_half_open_session() {
     assert_eq!(p.status, StatusCode::UNAUTHORIZED);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn one_address_trying_many_usernames_is_refused_for_a_while() {
+    let app = spawn_app().await;
+    let mut b = StaffBrowser::new(&app);
+    for i in 0..20 {
+        let name = format!("guess{i}");
+        let p = password(&mut b, (&name, "wrong-password-x")).await;
+        assert_eq!(p.status, StatusCode::UNAUTHORIZED, "{i}");
+    }
+    // Now even a right password from that address is refused, before any check…
+    let p = password(&mut b, OPERATOR_SERANG).await;
+    assert_eq!(p.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(p.has("Terlalu banyak login gagal"), "{}", p.body);
+    // …while another address signs in.
+    StaffBrowser::login(&app, OPERATOR_SERANG).await;
+    app.stop().await;
+}
