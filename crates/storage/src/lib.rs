@@ -42,6 +42,7 @@ mod row;
 mod schedule;
 mod staff_login;
 mod staff_session;
+mod staff_totp;
 mod staff_users;
 mod visitors;
 mod visits;
@@ -68,10 +69,11 @@ pub use outbox::{DeliveryStatus, MessageKind, NewMessage, OutboxMessage};
 pub use schedule::{NewExtraSession, NewTemplate, SlotView};
 /// The database driver's error, for callers that tell "unavailable" from "failed".
 pub use sqlx::Error as SqlxError;
-pub use staff_login::{LoginAccount, LoginOutcome, TotpAccount};
+pub use staff_login::{LoginAccount, LoginOutcome};
 pub use staff_session::{
     NewStaffSession, STAFF_IDLE_SECS, STAFF_MAX_SECS, SessionStage, StaffSession,
 };
+pub use staff_totp::TotpAccount;
 pub use staff_users::StaffAccount;
 pub use visitors::{LinkDecision, LinkFilter, NewLink, NewVisitor};
 pub use visits::{BookingRequest, Channel, VisitEventRow, VisitView};

@@ -135,6 +135,19 @@ pub fn password_error(lang: crate::i18n::Lang, e: StorageError) -> Result<String
     }
 }
 
+/// A storage refusal the user can fix (a password rule, a taken name…), as a message; anything else as an error page.
+pub fn user_error(lang: crate::i18n::Lang, e: StorageError) -> Result<String, StaffError> {
+    let e = match password_error(lang, e) {
+        Ok(msg) => return Ok(msg),
+        Err(e) => e,
+    };
+    if e.status.is_client_error() {
+        Ok(e.message)
+    } else {
+        Err(e)
+    }
+}
+
 async fn post_password(
     State(state): State<AppState>,
     staff: Staff,

@@ -11,13 +11,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jenguk_domain::{FacilityCode, FacilityId, UserId};
-use jenguk_storage::{Role, StaffAccount, StorageError};
+use jenguk_storage::{Role, StaffAccount};
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::family::page::render;
 use crate::i18n::Lang;
-use crate::staff::account::password_error;
+use crate::staff::account::user_error;
 use crate::staff::page::{StaffChrome, StaffError};
 use crate::staff::perm::Can;
 use crate::staff::session::Staff;
@@ -198,19 +198,6 @@ struct CreateForm {
     facility: String,
     #[serde(default)]
     password: String,
-}
-
-/// A storage refusal the user can fix, as a message; anything else as an error page.
-fn user_error(lang: Lang, e: StorageError) -> Result<String, StaffError> {
-    let e = match password_error(lang, e) {
-        Ok(msg) => return Ok(msg),
-        Err(e) => e,
-    };
-    if e.status.is_client_error() {
-        Ok(e.message)
-    } else {
-        Err(e)
-    }
 }
 
 async fn post_create(
