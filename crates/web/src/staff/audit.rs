@@ -273,6 +273,17 @@ async fn get_audit(
     }))
 }
 
+/// A CSV cell that a spreadsheet will not run as a formula: text starting with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return gets a leading apostrophe (a failed login's username, for
+/// one, is whatever was typed).
+fn cell(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
 async fn get_csv(
     State(state): State<AppState>,
     staff: Staff,
@@ -312,14 +323,14 @@ async fn get_csv(
                 .strftime("%Y-%m-%dT%H:%M:%S%:z")
                 .to_string();
         w.write_record([
-            at.as_str(),
-            r.username.as_deref().unwrap_or(""),
-            r.facility_code.as_deref().unwrap_or(""),
-            e.action.as_str(),
-            e.target_type.as_str(),
-            e.target_id.as_str(),
-            e.detail.to_string().as_str(),
-            e.source.as_deref().unwrap_or(""),
+            at,
+            cell(r.username.as_deref().unwrap_or("")),
+            cell(r.facility_code.as_deref().unwrap_or("")),
+            cell(&e.action),
+            cell(&e.target_type),
+            cell(&e.target_id),
+            cell(&e.detail.to_string()),
+            cell(e.source.as_deref().unwrap_or("")),
         ])
         .map_err(|e| internal(e.to_string()))?;
     }

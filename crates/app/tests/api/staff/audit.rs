@@ -257,6 +257,22 @@ async fn the_audit_trail_filters_exports_csv_and_stays_in_the_facility() {
     assert_eq!(audited(&app, "audit.export").await, 1);
     // The national administrator sees every facility, or the one chosen.
     let mut n = StaffBrowser::login(&app, NATIONAL).await;
+    // A typed username lands in the trail as typed; the export never hands a spreadsheet a
+    // formula.
+    let mut guess = StaffBrowser::new(&app);
+    guess
+        .post_raw(
+            "/staff/login",
+            &[("username", "=HYPERLINK(\"x\")"), ("password", "x")],
+        )
+        .await;
+    let res = n.get("/staff/audit.csv?action=auth.login_failed").await;
+    let body = res.body.strip_prefix('\u{feff}').unwrap();
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(body.as_bytes())
+        .records()
+        .map(|x| x.unwrap())
+        .collect();
+    assert!(rows.iter().any(|r| &r[5] == "'=hyperlink(\"x\")"), "{body}");
     let all = n.get("/staff/audit?action=auth.login").await;
     assert!(all.has("operator.makassar") && all.has("operator.serang"));
     let one = n
