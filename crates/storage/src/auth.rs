@@ -94,7 +94,7 @@ impl std::fmt::Debug for TokenIssued {
 
 /// A hash to verify against when the username is unknown, so that timing does not tell
 /// which usernames exist.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0LyUnZJAHZFsSpPQcb/RiuF9WdD8T+8jdnAEULngcHI";
+pub(crate) const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0LyUnZJAHZFsSpPQcb/RiuF9WdD8T+8jdnAEULngcHI";
 
 fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
@@ -114,7 +114,7 @@ fn check_username(u: &str) -> Result<()> {
     }
 }
 
-async fn hash_password(password: String) -> Result<String> {
+pub(crate) async fn hash_password(password: String) -> Result<String> {
     let salt_bytes: [u8; 16] = random_bytes()?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::encode_b64(&salt_bytes)
@@ -128,7 +128,7 @@ async fn hash_password(password: String) -> Result<String> {
     .map_err(|e| StorageError::Internal(format!("hash task: {e}")))?
 }
 
-async fn verify_password(password: String, hash: String) -> bool {
+pub(crate) async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
             .map(|h| {

@@ -25,6 +25,7 @@ macro_rules! quota_statuses {
 }
 
 mod audit;
+mod audit_query;
 mod auth;
 mod bans;
 mod board;
@@ -49,7 +50,10 @@ mod row;
 mod schedule;
 mod schedule_change;
 mod schedule_edit;
+mod staff_login;
 mod staff_session;
+mod staff_totp;
+mod staff_users;
 mod visitors;
 mod visits;
 
@@ -63,6 +67,7 @@ use sqlx::{PgPool, SqlitePool};
 use tokio::sync::Mutex;
 
 pub use audit::{AuditEntry, AuditEvent};
+pub use audit_query::{AuditFilter, AuditRow};
 pub use auth::{Role, StaffUser, TokenIssued};
 pub use bans::Ban;
 pub use board::{BoardVisit, Extension, booth_order};
@@ -85,9 +90,12 @@ pub use schedule::{NewExtraSession, NewTemplate, SlotView};
 pub use schedule_change::{AffectedVisit, ChangeOutcome, ScheduleChange};
 /// The database driver's error, for callers that tell "unavailable" from "failed".
 pub use sqlx::Error as SqlxError;
+pub use staff_login::{LoginAccount, LoginOutcome};
 pub use staff_session::{
     NewStaffSession, STAFF_IDLE_SECS, STAFF_MAX_SECS, SessionStage, StaffSession,
 };
+pub use staff_totp::TotpAccount;
+pub use staff_users::StaffAccount;
 pub use visitors::{LinkDecision, LinkFilter, NewLink, NewVisitor};
 pub use visits::{BookingRequest, Channel, VisitEventRow, VisitView};
 

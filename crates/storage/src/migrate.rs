@@ -24,6 +24,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0007_staff_console.sql"),
     ),
     (
+        8,
+        include_str!("../migrations/sqlite/0008_login_failures.sql"),
+    ),
+    (
         9,
         include_str!("../migrations/sqlite/0009_visitor_bans.sql"),
     ),
@@ -55,6 +59,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         7,
         include_str!("../migrations/postgres/0007_staff_console.sql"),
+    ),
+    (
+        8,
+        include_str!("../migrations/postgres/0008_login_failures.sql"),
     ),
     (
         9,

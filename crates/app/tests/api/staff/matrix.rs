@@ -156,6 +156,7 @@ async fn all_cases(app: &TestApp) -> Vec<Case> {
     cases.extend(super::board::cases(app).await);
     cases.extend(super::inmates::cases(app).await);
     cases.extend(super::schedule::cases(app).await);
+    cases.extend(super::account::cases(app).await);
     cases
 }
 
