@@ -35,7 +35,7 @@ const SQLITE: &[(i64, &str)] = &[
         10,
         include_str!("../migrations/sqlite/0010_inmate_imports.sql"),
     ),
-    (12, include_str!("../migrations/sqlite/0012_day_board.sql")),
+    (11, include_str!("../migrations/sqlite/0011_day_board.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -73,8 +73,8 @@ const POSTGRES: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0010_inmate_imports.sql"),
     ),
     (
-        12,
-        include_str!("../migrations/postgres/0012_day_board.sql"),
+        11,
+        include_str!("../migrations/postgres/0011_day_board.sql"),
     ),
 ];
 
