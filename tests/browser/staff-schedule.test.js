@@ -2,8 +2,8 @@
 // slots before saving, see them after, and the impact preview of excluding a date that has
 // bookings (nothing is cancelled here). axe-core on every schedule page.
 //
-// Logs in through the password form (the TOTP helper of tests/browser/lib/staff.js had not
-// landed on this branch).
+// Logs in with the password and the TOTP code (an administrator enrols on first login) through
+// tests/browser/lib/staff.js.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { axeCheck, firstPage, formatViolations, launch } from './lib/browser.js';
 import { api, staffToken } from './lib/family.js';
 import { startServer } from './lib/server.js';
+import { staffLogin } from './lib/staff.js';
 
 async function noViolations(page, where) {
   const violations = await axeCheck(page);
@@ -37,11 +38,9 @@ describe('staff schedule (admin.serang)', { timeout: 300_000 }, () => {
     await server?.kill();
   });
 
-  it('logs in through the form and opens the schedule', async () => {
-    await page.goto(`${server.url}/staff/login?next=/staff/schedule`);
-    await page.fill('#username', 'admin.serang');
-    await page.fill('#password', 'demo-serang-2026');
-    await Promise.all([page.waitForURL(/\/staff\/schedule$/), page.click('button[type=submit].btn')]);
+  it('logs in with TOTP and opens the schedule', async () => {
+    await staffLogin(page, server.url, 'admin.serang', 'demo-serang-2026');
+    await page.goto(`${server.url}/staff/schedule`);
     const t = await text(page);
     assert.ok(t.includes('Bilik 1') && t.includes('Sesi mingguan'), t);
     await noViolations(page, '/staff/schedule');
