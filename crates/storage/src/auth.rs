@@ -221,7 +221,9 @@ impl Db {
     }
 
     /// Checks a username and password and issues an API token valid for `ttl`. Unknown
-    /// users take as long as known ones.
+    /// users take as long as known ones, and failures count toward the same lockout as the
+    /// console's login (a locked account gets no token, whatever the password). API tokens
+    /// take no second factor.
     pub async fn issue_token(
         &self,
         username: &str,
@@ -231,7 +233,16 @@ impl Db {
         now: Timestamp,
     ) -> Result<TokenIssued> {
         let now = crate::whole_seconds(now);
-        let u = self.check_password(username, password).await?;
+        let u = match self
+            .staff_login(username, password, source.clone(), now)
+            .await?
+        {
+            crate::staff_login::LoginOutcome::Ok(account) => account.user,
+            crate::staff_login::LoginOutcome::Wrong
+            | crate::staff_login::LoginOutcome::Locked(_) => {
+                return Err(StorageError::Unauthorized);
+            }
+        };
         let raw: [u8; 32] = random_bytes()?;
         let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
         let expires_at = now

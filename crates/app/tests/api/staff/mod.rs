@@ -4,16 +4,16 @@
 
 #![allow(dead_code)] // helpers used as the console areas land
 
-pub mod approvals;
-pub mod book;
-mod board;
-mod inmates;
 mod account;
+pub mod approvals;
 mod audit;
+mod board;
+pub mod book;
+mod inmates;
 mod login;
 pub mod matrix;
-pub mod visitors;
 pub mod schedule;
+pub mod visitors;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
