@@ -9,6 +9,7 @@ pub mod api;
 pub mod error;
 pub mod extract;
 pub mod family;
+pub mod ice;
 pub use jenguk_i18n as i18n;
 pub mod openapi;
 pub mod pages;
@@ -47,6 +48,8 @@ pub struct AppState {
     pub public_url: String,
     /// A demo server: shows the outbox at `/demo/outbox`.
     pub demo: bool,
+    /// The ICE servers (STUN, TURN with time-limited credentials) handed to browsers.
+    pub ice: Arc<ice::IceConfig>,
     /// Recently checked API tokens (by the token's hash), so that a burst of requests does not
     /// look the same token up each time. Entries live a few seconds: a token that expires is
     /// refused at most that much later.
@@ -97,6 +100,7 @@ impl AppState {
             whatsapp: None,
             public_url,
             demo: false,
+            ice: Arc::default(),
             tokens: Arc::default(),
             metrics: metrics_handle(),
         }
@@ -118,6 +122,12 @@ impl AppState {
     /// As a demo.
     pub fn with_demo(mut self, demo: bool) -> Self {
         self.demo = demo;
+        self
+    }
+
+    /// With the ICE servers handed to browsers.
+    pub fn with_ice(mut self, ice: ice::IceConfig) -> Self {
+        self.ice = Arc::new(ice);
         self
     }
 }
