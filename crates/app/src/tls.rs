@@ -27,7 +27,7 @@ pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 pub fn install_crypto_providers() {
     // Err: one is installed already (a second call, or a test harness): fine.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    str0m::crypto::from_feature_flags().install_process_default();
+    jenguk_media::install_crypto();
 }
 
 /// A server configuration from PEM files: the certificate chain (leaf first) and its

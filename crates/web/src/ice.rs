@@ -187,7 +187,10 @@ mod tests {
             Some("Ch2Ep9/QoL2hvAialykaS6P3jMo=")
         );
         let json = serde_json::to_value(&servers).unwrap();
-        assert_eq!(json[0], serde_json::json!({"urls": ["stun:turn.example.id:3478"]}));
+        assert_eq!(
+            json[0],
+            serde_json::json!({"urls": ["stun:turn.example.id:3478"]})
+        );
         assert_eq!(json[1]["username"], "1700003600:visit42");
         assert!(json[1]["credential"].is_string());
         assert!(ice.has_turn());

@@ -48,6 +48,8 @@ pub struct AppState {
     pub public_url: String,
     /// A demo server: shows the outbox at `/demo/outbox`.
     pub demo: bool,
+    /// The media relay for video visits (none: video visits are off, as in most tests).
+    pub media: Option<jenguk_media::Sfu>,
     /// The ICE servers (STUN, TURN with time-limited credentials) handed to browsers.
     pub ice: Arc<ice::IceConfig>,
     /// Recently checked API tokens (by the token's hash), so that a burst of requests does not
@@ -100,6 +102,7 @@ impl AppState {
             whatsapp: None,
             public_url,
             demo: false,
+            media: None,
             ice: Arc::default(),
             tokens: Arc::default(),
             metrics: metrics_handle(),
@@ -122,6 +125,12 @@ impl AppState {
     /// As a demo.
     pub fn with_demo(mut self, demo: bool) -> Self {
         self.demo = demo;
+        self
+    }
+
+    /// With the media relay for video visits.
+    pub fn with_media(mut self, sfu: jenguk_media::Sfu) -> Self {
+        self.media = Some(sfu);
         self
     }
 

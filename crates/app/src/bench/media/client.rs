@@ -108,10 +108,26 @@ fn layout(role: Role) -> Vec<(MediaKind, Direction, Track)> {
             ]
         }
         Role::Monitor => vec![
-            (MediaKind::Audio, Direction::RecvOnly, t(RoleKey::Family, false)),
-            (MediaKind::Video, Direction::RecvOnly, t(RoleKey::Family, true)),
-            (MediaKind::Audio, Direction::RecvOnly, t(RoleKey::Kiosk, false)),
-            (MediaKind::Video, Direction::RecvOnly, t(RoleKey::Kiosk, true)),
+            (
+                MediaKind::Audio,
+                Direction::RecvOnly,
+                t(RoleKey::Family, false),
+            ),
+            (
+                MediaKind::Video,
+                Direction::RecvOnly,
+                t(RoleKey::Family, true),
+            ),
+            (
+                MediaKind::Audio,
+                Direction::RecvOnly,
+                t(RoleKey::Kiosk, false),
+            ),
+            (
+                MediaKind::Video,
+                Direction::RecvOnly,
+                t(RoleKey::Kiosk, true),
+            ),
         ],
     }
 }
@@ -253,11 +269,7 @@ impl Client {
             if sending && sender.next_audio.is_none() {
                 sender.start(now, &mut self.rtc, &self.mids);
             }
-            let due = if sending {
-                sender.next_due()
-            } else {
-                None
-            };
+            let due = if sending { sender.next_due() } else { None };
             let deadline = due.map_or(timeout, |d| d.min(timeout));
             tokio::select! {
                 r = self.socket.recv_from(&mut buf) => {

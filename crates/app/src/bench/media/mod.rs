@@ -387,7 +387,9 @@ fn print_targets(rows: &[(usize, Measured, Measured)]) {
             mib(sfu.peak_rss),
             met(mib(sfu.peak_rss) <= TARGET_RSS_MIB)
         ),
-        None => println!("  ≤{TARGET_RSS_MIB} MiB RSS at 10 visits: not measured (10 is not in --visits)"),
+        None => println!(
+            "  ≤{TARGET_RSS_MIB} MiB RSS at 10 visits: not measured (10 is not in --visits)"
+        ),
     }
 }
 
@@ -400,7 +402,11 @@ fn mib(bytes: u64) -> f64 {
 }
 
 fn pct(a: u64, b: u64) -> f64 {
-    if b == 0 { 0.0 } else { a as f64 * 100.0 / b as f64 }
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 * 100.0 / b as f64
+    }
 }
 
 fn ratio(a: f64, b: f64) -> String {

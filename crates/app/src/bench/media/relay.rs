@@ -85,7 +85,12 @@ pub struct PlainClient {
 }
 
 impl PlainClient {
-    pub async fn join(relay: SocketAddr, visit: u32, role: Role, seed: u64) -> anyhow::Result<Self> {
+    pub async fn join(
+        relay: SocketAddr,
+        visit: u32,
+        role: Role,
+        seed: u64,
+    ) -> anyhow::Result<Self> {
         let socket = UdpSocket::bind("127.0.0.1:0").await?;
         socket.connect(relay).await?;
         let mut hello = vec![b'J'];
