@@ -44,12 +44,14 @@ pub async fn serve(args: &ServeArgs, demo: bool) -> anyhow::Result<()> {
         crate::demo::print_accounts();
     }
     let scheme = if tls.is_some() { "https" } else { "http" };
-    println!("Jenguk is listening on {scheme}://{addr}/");
     let announced = announced(&media_config, sfu.local_addr());
     println!(
         "Video visits: media relay on UDP {}, announced to browsers as {announced}",
         sfu.local_addr()
     );
+    // Last: whoever waits for this line may stop reading stdout (and a print to a closed pipe
+    // fails).
+    println!("Jenguk is listening on {scheme}://{addr}/");
     if !demo && media_config.public_ip.is_none() && announced.ip().is_loopback() {
         tracing::warn!(
             "the media relay announces {announced}: only a browser on this machine can reach it; set --media-public-ip"

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod auth;
+mod bench_media;
 mod bookings;
 mod cli;
 mod conversation;
@@ -9,5 +10,6 @@ mod fake_graph;
 mod family_auth;
 mod family_visits;
 mod helpers;
+mod https;
 mod validation;
 mod whatsapp;

@@ -224,10 +224,10 @@ impl Client {
                         Event::IceConnectionStateChange(IceConnectionState::Disconnected) => {
                             bail!("{} disconnected", self.role.name());
                         }
-                        Event::MediaAdded(m) => {
-                            if sender.pt_audio.is_none() || sender.pt_video.is_none() {
-                                sender.learn(&mut self.rtc, m.mid, &self.mids);
-                            }
+                        Event::MediaAdded(m)
+                            if sender.pt_audio.is_none() || sender.pt_video.is_none() =>
+                        {
+                            sender.learn(&mut self.rtc, m.mid, &self.mids);
                         }
                         Event::MediaData(d) => {
                             let (first, last) = (**d.seq_range.start(), **d.seq_range.end());

@@ -54,7 +54,7 @@ pub fn video_frame_size(n: u64, force_key: bool, jitter: &mut Jitter) -> (usize,
     let per_frame = VIDEO_BPS / 8 / u64::from(VIDEO_FPS);
     // Per keyframe period: (KEYFRAME_EVERY - 1) deltas and one keyframe of FACTOR deltas.
     let delta = per_frame * KEYFRAME_EVERY / (KEYFRAME_EVERY - 1 + KEYFRAME_FACTOR);
-    let key = force_key || n % KEYFRAME_EVERY == 0;
+    let key = force_key || n.is_multiple_of(KEYFRAME_EVERY);
     let size = if key { delta * KEYFRAME_FACTOR } else { delta };
     (jitter.around(size), key)
 }
