@@ -114,6 +114,31 @@ pub fn cpu_of(pid: u32) -> Option<Duration> {
     Some(Duration::from_millis((utime + stime) * 10))
 }
 
+/// (busy, total) jiffies of the whole machine, from `/proc/stat`.
+pub fn machine_cpu() -> Option<(u64, u64)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let line = stat.lines().next()?.strip_prefix("cpu ")?;
+    let v: Vec<u64> = line
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .ok()?;
+    let total: u64 = v.iter().take(8).sum();
+    let idle = v.get(3)? + v.get(4).copied().unwrap_or(0);
+    Some((total.saturating_sub(idle), total))
+}
+
+/// UDP datagrams the kernel dropped because a socket's receive buffer was full (every socket
+/// of the machine), from `/proc/net/snmp`.
+pub fn udp_rcvbuf_errors() -> Option<u64> {
+    let snmp = std::fs::read_to_string("/proc/net/snmp").ok()?;
+    let mut udp = snmp.lines().filter(|l| l.starts_with("Udp: "));
+    let names: Vec<&str> = udp.next()?.split_whitespace().collect();
+    let values: Vec<&str> = udp.next()?.split_whitespace().collect();
+    let i = names.iter().position(|n| *n == "RcvbufErrors")?;
+    values.get(i)?.parse().ok()
+}
+
 /// A `kB` line of `/proc/<pid>/status`.
 fn status_kib(pid: u32, key: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
@@ -133,5 +158,7 @@ mod tests {
         let me = std::process::id();
         assert!(super::cpu_of(me).is_some());
         assert!(super::status_kib(me, "VmHWM:").is_some_and(|k| k > 0));
+        assert!(super::machine_cpu().is_some_and(|(busy, total)| busy <= total));
+        assert!(super::udp_rcvbuf_errors().is_some());
     }
 }

@@ -16,6 +16,8 @@
 mod child;
 mod client;
 mod relay;
+mod report;
+mod sender;
 mod server;
 mod source;
 
@@ -61,6 +63,11 @@ struct Measured {
     peak_rss: u64,
     /// The benchmark's own CPU (the clients) over the window.
     clients_cpu: Duration,
+    /// Share of the whole machine's CPU that was busy over the window (other processes
+    /// included: the machine may be shared).
+    machine_busy: Option<f64>,
+    /// Datagrams the kernel dropped over the window, receive buffers full (any socket).
+    udp_drops: Option<u64>,
     /// Received by every participant during the window.
     rx_packets: u64,
     rx_video_bytes: u64,
@@ -126,8 +133,8 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         let base = run_relay(n, &o)
             .await
             .with_context(|| format!("baseline run with {n} visits"))?;
-        print_run(n, "SFU", &sfu);
-        print_run(n, "relay", &base);
+        report::print_run(n, "SFU", &sfu);
+        report::print_run(n, "relay", &base);
         for (name, m) in [("SFU", &sfu), ("relay", &base)] {
             if m.check.empty > 0 {
                 failures.push(format!(
@@ -138,8 +145,8 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         }
         rows.push((n, sfu, base));
     }
-    print_table(&rows);
-    print_targets(&rows);
+    report::print_table(&rows);
+    report::print_targets(&rows);
     if !failures.is_empty() {
         bail!("{}", failures.join("; "));
     }
@@ -239,6 +246,8 @@ async fn measure(
             counters.rx_packets.load(Ordering::Relaxed),
             counters.rx_video_bytes.load(Ordering::Relaxed),
             counters.rx_audio_bytes.load(Ordering::Relaxed),
+            child::machine_cpu(),
+            child::udp_rcvbuf_errors(),
         )
     };
     let a = read();
@@ -255,6 +264,11 @@ async fn measure(
         rx_packets: b.3 - a.3,
         rx_video_bytes: b.4 - a.4,
         rx_audio_bytes: b.5 - a.5,
+        machine_busy: b.6.zip(a.6).and_then(|((b1, t1), (b0, t0))| {
+            let total = t1.checked_sub(t0)?;
+            (total > 0).then(|| b1.saturating_sub(b0) as f64 / total as f64)
+        }),
+        udp_drops: b.7.zip(a.7).map(|(b, a)| b.saturating_sub(a)),
         peak_rss,
         check: Check::default(),
         sfu_stats: None,
@@ -299,120 +313,4 @@ fn check(reports: &[(usize, Role, Report)]) -> Check {
         }
     }
     c
-}
-
-fn print_run(n: usize, name: &str, m: &Measured) {
-    let c = &m.check;
-    let mut line = format!(
-        "  {n:>3} visits {name:<5} cpu {:.1} % of a core, peak RSS {:.1} MiB; received {} of {} packets ({:.1} %), {} of {} frames; clients' process {:.0} % of a core",
-        m.cpu_pct(),
-        mib(m.peak_rss),
-        c.packets,
-        c.expected_packets,
-        pct(c.packets, c.expected_packets),
-        c.frames,
-        c.expected_frames,
-        m.clients_cpu.as_secs_f64() / m.secs() * 100.0,
-    );
-    if let Some(s) = &m.sfu_stats {
-        line.push_str(&format!(
-            "; SFU counters: {} audio + {} video frames forwarded, {} datagrams in, {} out, {} dropped",
-            s["forwarded_audio"],
-            s["forwarded_video"],
-            s["datagrams_in"],
-            s["datagrams_out"],
-            s["datagrams_dropped"]
-        ));
-    }
-    println!("{line}");
-}
-
-fn print_table(rows: &[(usize, Measured, Measured)]) {
-    println!();
-    println!(
-        "{:>6} {:>7} {:>11} {:>11} {:>10} {:>9} {:>11} {:>11} {:>6} {:>8} {:>9} {:>10}",
-        "visits",
-        "streams",
-        "video kb/s",
-        "audio kb/s",
-        "fwd pkt/s",
-        "SFU cpu%",
-        "SFU %/strm",
-        "base %/strm",
-        "ratio",
-        "RSS MiB",
-        "base MiB",
-        "recv/exp"
-    );
-    for (n, sfu, base) in rows {
-        let streams = n * STREAMS_PER_VISIT;
-        let half = (streams / 2).max(1) as f64;
-        let per_stream = sfu.cpu_pct() / streams as f64;
-        let base_per_stream = base.cpu_pct() / streams as f64;
-        println!(
-            "{:>6} {:>7} {:>11.0} {:>11.1} {:>10.0} {:>9.1} {:>11.3} {:>11.3} {:>6} {:>8.1} {:>9.1} {:>9.1}%",
-            n,
-            streams,
-            sfu.rx_video_bytes as f64 * 8.0 / 1000.0 / sfu.secs() / half,
-            sfu.rx_audio_bytes as f64 * 8.0 / 1000.0 / sfu.secs() / half,
-            sfu.rx_packets as f64 / sfu.secs(),
-            sfu.cpu_pct(),
-            per_stream,
-            base_per_stream,
-            ratio(per_stream, base_per_stream),
-            mib(sfu.peak_rss),
-            mib(base.peak_rss),
-            pct(sfu.check.packets, sfu.check.expected_packets),
-        );
-    }
-    println!(
-        "  streams: tracks delivered to a receiver (8 per visit); kb/s: payload received per video / audio stream; \
-         fwd pkt/s: RTP packets the participants received; %/strm: CPU of one core per stream; \
-         ratio: SFU %/strm over the plain UDP relay's (baseline); recv/exp: packets received over packets sent, whole run"
-    );
-}
-
-fn print_targets(rows: &[(usize, Measured, Measured)]) {
-    println!("targets:");
-    for (n, sfu, _) in rows {
-        let per_stream = sfu.cpu_pct() / (n * STREAMS_PER_VISIT) as f64;
-        println!(
-            "  ≤{TARGET_CPU_PER_STREAM} % of a core per forwarded stream at ~400 kbit/s, {n} visits: {per_stream:.3} % {}",
-            met(per_stream <= TARGET_CPU_PER_STREAM)
-        );
-    }
-    match rows.iter().find(|(n, _, _)| *n == 10) {
-        Some((_, sfu, _)) => println!(
-            "  ≤{TARGET_RSS_MIB} MiB RSS at 10 visits: {:.1} MiB {}",
-            mib(sfu.peak_rss),
-            met(mib(sfu.peak_rss) <= TARGET_RSS_MIB)
-        ),
-        None => println!(
-            "  ≤{TARGET_RSS_MIB} MiB RSS at 10 visits: not measured (10 is not in --visits)"
-        ),
-    }
-}
-
-fn met(ok: bool) -> &'static str {
-    if ok { "met" } else { "MISSED" }
-}
-
-fn mib(bytes: u64) -> f64 {
-    bytes as f64 / (1024.0 * 1024.0)
-}
-
-fn pct(a: u64, b: u64) -> f64 {
-    if b == 0 {
-        0.0
-    } else {
-        a as f64 * 100.0 / b as f64
-    }
-}
-
-fn ratio(a: f64, b: f64) -> String {
-    if b > 0.0 {
-        format!("{:.1}", a / b)
-    } else {
-        "—".to_string()
-    }
 }

@@ -91,7 +91,7 @@ impl PlainClient {
         role: Role,
         seed: u64,
     ) -> anyhow::Result<Self> {
-        let socket = UdpSocket::bind("127.0.0.1:0").await?;
+        let socket = source::client_socket()?;
         socket.connect(relay).await?;
         let mut hello = vec![b'J'];
         hello.extend_from_slice(&visit.to_be_bytes());

@@ -23,6 +23,18 @@ pub const KEYFRAME_EVERY: u64 = 90;
 /// A keyframe is this many times the size of a delta frame.
 const KEYFRAME_FACTOR: u64 = 8;
 
+/// A participant's UDP socket on loopback with a 1 MiB receive buffer (if the system allows
+/// it), so that packets are lost at the server measured, not at the benchmark's clients.
+pub fn client_socket() -> std::io::Result<tokio::net::UdpSocket> {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::DGRAM, None)?;
+    let _ = socket.set_recv_buffer_size(1 << 20);
+    let _ = socket.set_send_buffer_size(1 << 20);
+    socket.set_nonblocking(true)?;
+    socket.bind(&std::net::SocketAddr::from(([127, 0, 0, 1], 0)).into())?;
+    tokio::net::UdpSocket::from_std(socket.into())
+}
+
 /// A small deterministic generator (xorshift), for the size jitter.
 #[derive(Clone)]
 pub struct Jitter(u64);
