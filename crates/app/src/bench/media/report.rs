@@ -38,7 +38,7 @@ pub fn print_run(n: usize, name: &str, m: &Measured) {
 pub fn print_table(rows: &[(usize, Measured, Measured)]) {
     println!();
     println!(
-        "{:>6} {:>7} {:>11} {:>11} {:>10} {:>9} {:>11} {:>11} {:>6} {:>8} {:>9} {:>10}",
+        "{:>6} {:>7} {:>11} {:>11} {:>10} {:>9} {:>11} {:>11} {:>6} {:>8} {:>9} {:>9} {:>9}",
         "visits",
         "streams",
         "video kb/s",
@@ -50,7 +50,8 @@ pub fn print_table(rows: &[(usize, Measured, Measured)]) {
         "ratio",
         "RSS MiB",
         "base MiB",
-        "recv/exp"
+        "pkts r/e",
+        "frames r/e"
     );
     for (n, sfu, base) in rows {
         let streams = n * STREAMS_PER_VISIT;
@@ -58,7 +59,7 @@ pub fn print_table(rows: &[(usize, Measured, Measured)]) {
         let per_stream = sfu.cpu_pct() / streams as f64;
         let base_per_stream = base.cpu_pct() / streams as f64;
         println!(
-            "{:>6} {:>7} {:>11.0} {:>11.1} {:>10.0} {:>9.1} {:>11.3} {:>11.3} {:>6} {:>8.1} {:>9.1} {:>9.1}%",
+            "{:>6} {:>7} {:>11.0} {:>11.1} {:>10.0} {:>9.1} {:>11.3} {:>11.3} {:>6} {:>8.1} {:>9.1} {:>8.1}% {:>8.1}%",
             n,
             streams,
             sfu.rx_video_bytes as f64 * 8.0 / 1000.0 / sfu.secs() / half,
@@ -71,12 +72,14 @@ pub fn print_table(rows: &[(usize, Measured, Measured)]) {
             mib(sfu.peak_rss),
             mib(base.peak_rss),
             pct(sfu.check.packets, sfu.check.expected_packets),
+            pct(sfu.check.frames, sfu.check.expected_frames),
         );
     }
     println!(
         "  streams: tracks delivered to a receiver (8 per visit); kb/s: payload received per video / audio stream; \
          fwd pkt/s: RTP packets the participants received; %/strm: CPU of one core per stream; \
-         ratio: SFU %/strm over the plain UDP relay's (baseline); recv/exp: packets received over packets sent, whole run"
+         ratio: SFU %/strm over the plain UDP relay's (baseline); r/e: received over sent, whole run, RTP packets (sent ones include retransmissions) and frames. \
+         A visit's 8 streams are 4 video (~400 kbit/s) and 4 audio (~32 kbit/s)"
     );
 }
 
