@@ -1,6 +1,6 @@
 //! `jenguk serve` and `jenguk demo`.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -44,7 +44,7 @@ pub async fn serve(args: &ServeArgs, demo: bool) -> anyhow::Result<()> {
         crate::demo::print_accounts();
     }
     let scheme = if tls.is_some() { "https" } else { "http" };
-    let announced = announced(&media_config, sfu.local_addr());
+    let announced = sfu.announced_addr();
     println!(
         "Video visits: media relay on UDP {}, announced to browsers as {announced}",
         sfu.local_addr()
@@ -76,7 +76,7 @@ pub async fn serve(args: &ServeArgs, demo: bool) -> anyhow::Result<()> {
     let mut state = AppState::new(db.clone())
         .with_public_url(&public_url)
         .with_demo(demo)
-        .with_media(sfu)
+        .with_media(sfu.clone())
         .with_ice(ice);
     if let Some(cfg) = &whatsapp {
         state = state.with_whatsapp(cfg.clone());
@@ -111,6 +111,8 @@ pub async fn serve(args: &ServeArgs, demo: bool) -> anyhow::Result<()> {
         }
         None => jenguk_web::serve(listener, state, shutdown_signal()).await?,
     }
+    // Calls in progress are told at once (DTLS close) rather than timing out.
+    sfu.shutdown().await;
     let _ = stop_tx.send(true);
     if tokio::time::timeout(Duration::from_secs(20), worker)
         .await
@@ -121,16 +123,6 @@ pub async fn serve(args: &ServeArgs, demo: bool) -> anyhow::Result<()> {
     db.close().await;
     tracing::info!("stopped");
     Ok(())
-}
-
-/// The address the relay puts in its answers: the public IP if given, else the bound one,
-/// with 127.0.0.1 for an unspecified bind (as `jenguk_media::Sfu::start` does).
-fn announced(config: &jenguk_media::MediaConfig, bound: SocketAddr) -> SocketAddr {
-    let ip = config.public_ip.unwrap_or(match bound.ip() {
-        ip if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        ip => ip,
-    });
-    SocketAddr::new(ip, bound.port())
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

@@ -53,11 +53,8 @@ async fn join(
     Path((id, role)): Path<(String, String)>,
     offer: String,
 ) -> Response {
-    let role = match role.as_str() {
-        "family" => ParticipantRole::Family,
-        "kiosk" => ParticipantRole::Kiosk,
-        "monitor" => ParticipantRole::Monitor,
-        _ => return (StatusCode::NOT_FOUND, "no such role").into_response(),
+    let Ok(role) = role.parse::<ParticipantRole>() else {
+        return (StatusCode::NOT_FOUND, "no such role").into_response();
     };
     match sfu.join(&id, role, offer).await {
         Ok(joined) => (
