@@ -10,7 +10,7 @@ mod fake_graph;
 mod family_auth;
 mod family_visits;
 mod helpers;
-mod staff;
 mod https;
+mod staff;
 mod validation;
 mod whatsapp;
