@@ -34,6 +34,7 @@ mod facilities;
 mod family;
 mod inmates;
 mod login;
+mod media;
 mod migrate;
 mod notices;
 mod outbox;
@@ -60,6 +61,10 @@ pub use error::StorageError;
 pub use facilities::NewFacility;
 pub use family::{Companion, FamilySession, NewSession, Rating, SESSION_IDLE_SECS};
 pub use inmates::{ImportReport, InmateRow, InmateSearch, NewInmate};
+pub use media::{
+    BoothVisit, CallTimes, KioskDevice, MAKEUP_DEFAULT_LIMIT_MINUTES, MediaEventRow,
+    PAIRING_CODE_SECS, normalise_pairing_code,
+};
 pub use outbox::{DeliveryStatus, MessageKind, NewMessage, OutboxMessage};
 pub use schedule::{NewExtraSession, NewTemplate, SlotView};
 /// The database driver's error, for callers that tell "unavailable" from "failed".

@@ -23,6 +23,10 @@ const SQLITE: &[(i64, &str)] = &[
         7,
         include_str!("../migrations/sqlite/0007_staff_console.sql"),
     ),
+    (
+        13,
+        include_str!("../migrations/sqlite/0013_video_calls.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -46,6 +50,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         7,
         include_str!("../migrations/postgres/0007_staff_console.sql"),
+    ),
+    (
+        13,
+        include_str!("../migrations/postgres/0013_video_calls.sql"),
     ),
 ];
 
