@@ -6,9 +6,11 @@
 //! render their own error page).
 
 pub mod api;
+pub mod call;
 pub mod error;
 pub mod extract;
 pub mod family;
+pub mod kiosk;
 pub use jenguk_i18n as i18n;
 pub mod openapi;
 pub mod pages;
@@ -48,6 +50,8 @@ pub struct AppState {
     pub public_url: String,
     /// A demo server: shows the outbox at `/demo/outbox`.
     pub demo: bool,
+    /// The media relay for video visits (none: video visits are off, as in most tests).
+    pub media: Option<jenguk_media::Sfu>,
     /// Recently checked API tokens (by the token's hash), so that a burst of requests does not
     /// look the same token up each time. Entries live a few seconds: a token that expires is
     /// refused at most that much later.
@@ -98,6 +102,7 @@ impl AppState {
             whatsapp: None,
             public_url,
             demo: false,
+            media: None,
             tokens: Arc::default(),
             metrics: metrics_handle(),
         }
@@ -119,6 +124,12 @@ impl AppState {
     /// As a demo.
     pub fn with_demo(mut self, demo: bool) -> Self {
         self.demo = demo;
+        self
+    }
+
+    /// With the media relay for video visits.
+    pub fn with_media(mut self, sfu: jenguk_media::Sfu) -> Self {
+        self.media = Some(sfu);
         self
     }
 }
@@ -158,6 +169,8 @@ pub fn router(state: AppState) -> Router {
         .route("/demo/outbox", get(pages::get_demo_outbox))
         .nest("/api/v1", api::routes())
         .merge(family::routes())
+        .merge(call::routes())
+        .merge(kiosk::routes())
         .merge(staff::routes())
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
@@ -268,8 +281,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let rooms = call::rooms::spawn_room_service(state.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    rooms.abort();
+    served
 }
