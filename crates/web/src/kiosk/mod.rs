@@ -178,6 +178,7 @@ async fn get_state(
         "paired": true,
         "facility": facility.name,
         "booth": booth_name,
+        "time_zone": facility.time_zone,
         "now": millis(now),
         "clock": clock(lang, now.to_zoned(tz).time()),
         "next": next,
