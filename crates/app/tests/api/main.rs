@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod auth;
+mod bench_media;
 mod bookings;
 mod cli;
 mod conversation;
@@ -10,5 +11,6 @@ mod family_auth;
 mod family_visits;
 mod helpers;
 mod staff;
+mod https;
 mod validation;
 mod whatsapp;
