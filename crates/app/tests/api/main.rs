@@ -4,13 +4,14 @@
 mod auth;
 mod bench_media;
 mod bookings;
+mod call;
 mod cli;
 mod conversation;
 mod fake_graph;
 mod family_auth;
 mod family_visits;
 mod helpers;
-mod staff;
 mod https;
+mod staff;
 mod validation;
 mod whatsapp;

@@ -100,7 +100,7 @@ async fn get_kiosk(
         pairing_code: (!device.is_active())
             .then(|| device.pairing_code.clone().unwrap_or_default()),
         script: assets::KIOSK.path(),
-        ice: "[]".to_string(),
+        ice: crate::call::ice_json(&state, &format!("kiosk-{}", device.id)),
     };
     let mut res = render(&page);
     let h = res.headers_mut();

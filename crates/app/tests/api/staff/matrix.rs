@@ -140,8 +140,9 @@ pub async fn check(app: &TestApp, cases: &[Case]) {
 }
 
 /// Every console route.
-async fn all_cases(_app: &TestApp) -> Vec<Case> {
-    vec![
+async fn all_cases(app: &TestApp) -> Vec<Case> {
+    let mut cases = crate::call::cases(app).await;
+    cases.extend(vec![
         Case::get("/staff", Can::SignedIn, At::Own),
         Case::post(
             "/staff/facility",
@@ -149,7 +150,8 @@ async fn all_cases(_app: &TestApp) -> Vec<Case> {
             Can::Nationwide,
             At::Own,
         ),
-    ]
+    ]);
+    cases
 }
 
 #[tokio::test]
