@@ -6,11 +6,14 @@
 //! the audit trail as `staff.denied` and changes nothing. Every form carries the session's
 //! CSRF token and must come from our own origin.
 
+pub mod approvals;
+pub mod book;
 pub mod home;
 pub mod login;
 pub mod page;
 pub mod perm;
 pub mod session;
+pub mod visitors;
 
 use axum::Router;
 
@@ -18,5 +21,10 @@ use crate::AppState;
 
 /// The console's pages.
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(login::routes()).merge(home::routes())
+    Router::new()
+        .merge(login::routes())
+        .merge(home::routes())
+        .merge(approvals::routes())
+        .merge(visitors::routes())
+        .merge(book::routes())
 }

@@ -4,8 +4,11 @@
 
 #![allow(dead_code)] // helpers used as the console areas land
 
+pub mod approvals;
+pub mod book;
 mod login;
 pub mod matrix;
+pub mod visitors;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};
