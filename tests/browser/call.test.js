@@ -200,6 +200,19 @@ describe('video calls (family page, booth kiosk, officer monitor)', { timeout: 9
     const later = await received(officer);
     assert.equal(later.audioBytes, 0, `audio reached the officer: ${JSON.stringify(later)}`);
     assert.ok(later.frames > got.frames, 'video keeps flowing');
+
+    // Audio only, one tap: the family sends no more video (a new offer, video inactive).
+    await family.click('#audio-only');
+    assert.equal(await family.getAttribute('#audio-only', 'aria-pressed'), 'true');
+    await family.waitForFunction(() => {
+      const pc = window.jengukCall && window.jengukCall.pc;
+      return pc && pc.connectionState === 'connected' && pc.getTransceivers()[1].currentDirection === 'inactive';
+    }, null, { timeout: 30_000 });
+    await sleep(2000);
+    const a = await received(officer);
+    await sleep(3000);
+    const b = await received(officer);
+    assert.ok(b.frames - a.frames < 3, `the officer still gets the family's video: ${a.frames} → ${b.frames}`);
     await closeAll();
   });
 });

@@ -41,8 +41,10 @@
     help.hidden = true;
     self.srcObject = stream;
     controls(true);
+    var noVideo = !stream.getVideoTracks().length;
+    if (noVideo) remote.style.visibility = 'hidden';
     call = new Jenguk.Call({
-      url: base + '/offer', kind: 'peer', stream: stream, ice: Jenguk.ice(root),
+      url: base + '/offer', kind: 'peer', stream: stream, ice: Jenguk.ice(root), audioOnly: noVideo,
       onTrack: function (i, track) {
         remoteStream.getTracks().filter(function (x) { return x.kind === track.kind; })
           .forEach(function (x) { remoteStream.removeTrack(x); });
@@ -68,7 +70,7 @@
   async function measure() {
     if (!call) return;
     var s = await call.stats();
-    var q = Jenguk.quality(lastStats, s);
+    var q = Jenguk.quality(lastStats, s, audioOnly.getAttribute('aria-pressed') === 'true');
     lastStats = s;
     if (!q) return;
     $('quality-dot').className = 'q ' + q;
@@ -100,22 +102,22 @@
     pressed(camera, on);
     if (stream) stream.getVideoTracks().forEach(function (x) { x.enabled = !on; });
   };
+  /* Audio only: the camera is released and the call is offered again with its video m-line
+     inactive, so no video is sent or received; off again, the camera comes back the same way. */
   async function setAudioOnly(on) {
     pressed(audioOnly, on);
     suggest.hidden = true;
     remote.style.visibility = on ? 'hidden' : 'visible';
-    var tr = call && call.pc && call.pc.getTransceivers()[1];
+    if (!stream) return;
     if (on) {
-      if (stream) stream.getVideoTracks().forEach(function (x) { x.stop(); stream.removeTrack(x); });
-      if (tr) { await tr.sender.replaceTrack(null); await call.limit(false); }
+      stream.getVideoTracks().forEach(function (x) { x.stop(); stream.removeTrack(x); });
     } else {
       try {
-        var v = (await navigator.mediaDevices.getUserMedia({ video: VIDEO })).getVideoTracks()[0];
-        if (stream) stream.addTrack(v);
+        stream.addTrack((await navigator.mediaDevices.getUserMedia({ video: VIDEO })).getVideoTracks()[0]);
         self.srcObject = stream;
-        if (tr) { await tr.sender.replaceTrack(v); await call.limit(true); }
-      } catch (e) { pressed(audioOnly, true); status(t('no-camera')); }
+      } catch (e) { pressed(audioOnly, true); remote.style.visibility = 'hidden'; status(t('no-camera')); return; }
     }
+    if (call) { call.o.audioOnly = on; call.o.stream = stream; call.attempt = 0; call.connect(); }
   }
   audioOnly.onclick = function () { setAudioOnly(audioOnly.getAttribute('aria-pressed') !== 'true'); };
   $('suggest-audio').onclick = function () { setAudioOnly(true); };

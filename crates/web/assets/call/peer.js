@@ -37,8 +37,14 @@ var Jenguk = (function () {
       var s = o.stream, streams = s ? [s] : [];
       var a = s && s.getAudioTracks()[0], v = s && s.getVideoTracks()[0];
       pc.addTransceiver(a || 'audio', { direction: 'sendrecv', streams: streams });
-      pc.addTransceiver(v || 'video', { direction: 'sendrecv', streams: streams,
-        sendEncodings: [{ maxBitrate: o.maxBitrate || 400000, maxFramerate: 15 }] });
+      if (o.audioOnly) {
+        /* Same m-lines, video inactive: the relay neither expects nor sends any video, so a
+           weak link carries the voice alone (a new offer, as no session is renegotiated). */
+        pc.addTransceiver('video', { direction: 'inactive' });
+      } else {
+        pc.addTransceiver(v || 'video', { direction: 'sendrecv', streams: streams,
+          sendEncodings: [{ maxBitrate: o.maxBitrate || 400000, maxFramerate: 15 }] });
+      }
     }
     pc.ontrack = function (e) {
       if (gen === self.gen && o.onTrack) o.onTrack(pc.getTransceivers().indexOf(e.transceiver), e.track);
@@ -70,7 +76,7 @@ var Jenguk = (function () {
       }
       if (o.onAnswer) o.onAnswer(j);
       await pc.setRemoteDescription({ type: 'answer', sdp: j.sdp });
-      if (o.kind !== 'monitor') self.limit();
+      if (o.kind !== 'monitor' && !o.audioOnly) self.limit();
     } catch (e) {
       if (gen === self.gen) self.retry(gen);
     }
@@ -109,13 +115,14 @@ var Jenguk = (function () {
     return out;
   };
   /* good / fair / poor from two samples of stats(). */
-  function quality(a, b) {
+  function quality(a, b, audioOnly) {
     if (!a || !b || b.t <= a.t) return null;
     var kbps = (b.bytes - a.bytes) * 8 / (b.t - a.t);
     var got = b.packets - a.packets, lost = Math.max(0, b.lost - a.lost);
     var loss = got + lost > 0 ? lost / (got + lost) : 0;
-    if (loss > 0.08 || kbps < 40 || (b.rtt || 0) > 0.8) return 'poor';
-    if (loss > 0.03 || kbps < 150 || (b.rtt || 0) > 0.4) return 'fair';
+    var low = audioOnly ? 8 : 40, fair = audioOnly ? 16 : 150;
+    if (loss > 0.08 || kbps < low || (b.rtt || 0) > 0.8) return 'poor';
+    if (loss > 0.03 || kbps < fair || (b.rtt || 0) > 0.4) return 'fair';
     return 'good';
   }
 
