@@ -9,11 +9,16 @@
 // Only three Chromium instances at once (two cores): one visit at a time.
 
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { axeCheck, firstPage, formatViolations, launch } from './lib/browser.js';
 import { sql } from './lib/db.js';
-import { startServer } from './lib/server.js';
+import { jengukBin, startServer } from './lib/server.js';
 import { loadAndWeigh } from './lib/weight.js';
 
 const OFFICER = { username: 'officer.serang', password: 'demo-officer-2026' };
@@ -67,6 +72,65 @@ async function mediaFlows(page, label, { audio = true, timeout = 60_000 } = {}) 
 async function noSeriousViolations(page, label) {
   const v = await axeCheck(page);
   assert.equal(v.length, 0, `${label}:\n${formatViolations(v)}`);
+}
+
+/** A free loopback port (for a server restarted on the same address). */
+async function freePort() {
+  const srv = createServer();
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** `jenguk demo` on a fixed port and database (lib/server.js always picks a new port). */
+async function demoOn(port, databaseUrl) {
+  const child = spawn(jengukBin(), ['demo', '--listen', `127.0.0.1:${port}`, '--database', databaseUrl], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`jenguk did not start:\n${out}`)), 120_000);
+    const on = (d) => {
+      out += d;
+      if (/listening on http/i.test(out)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', on);
+    child.stderr.on('data', on);
+    child.on('exit', (code) => reject(new Error(`jenguk exited (${code}):\n${out}`)));
+  });
+  child.removeAllListeners('exit');
+  child.stop = () =>
+    new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    });
+  return child;
+}
+
+/** Marks the page's current connection, then waits for a newer one to be connected. */
+async function markConnection(page) {
+  await page.evaluate(() => {
+    window.jengukCall.pc.jengukOld = true;
+  });
+}
+async function newConnection(page, label, timeout = 60_000) {
+  await page
+    .waitForFunction(() => {
+      const pc = window.jengukCall && window.jengukCall.pc;
+      return pc && !pc.jengukOld && pc.connectionState === 'connected';
+    }, null, { timeout })
+    .catch(async (e) => {
+      const info = await page.evaluate(() => {
+        const c = window.jengukCall;
+        return JSON.stringify({ has: !!c, pc: c && c.pc ? c.pc.connectionState : null, old: c && c.pc ? !!c.pc.jengukOld : null,
+          stopped: c && c.stopped, attempt: c && c.attempt, status: (document.getElementById('status') || document.getElementById('call-status') || {}).textContent });
+      }).catch((x) => String(x));
+      assert.fail(`${label}: no new connection: ${e.message} ${info}`);
+    });
 }
 
 async function officerLogin(page, url) {
@@ -180,6 +244,48 @@ describe('video calls (family page, booth kiosk, officer monitor)', { timeout: 9
     const [[closed]] = await sql(server.databaseUrl, `SELECT COUNT(*) FROM visit_media_events WHERE visit_id = ${visit.id} AND kind = 'closed'`);
     assert.ok(Number(closed) >= 1);
     await closeAll();
+  });
+
+  it('the kiosk and the family carry on by themselves after a server restart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'jenguk-restart-'));
+    const db = `sqlite://${join(dir, 'jenguk.db')}`;
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    let srv = await demoOn(port, db);
+    try {
+      const kioskCtx = await browser();
+      const kiosk = await firstPage(kioskCtx);
+      await kiosk.goto(`${url}/kiosk`);
+      const pairing = (await kiosk.textContent('#pairing-code')).trim();
+      const visit = await makeVisit({ databaseUrl: db }, { startIn: -5, len: 300 });
+      await sql(
+        db,
+        `UPDATE kiosk_devices SET booth_id = (SELECT booth_id FROM visits WHERE id = ${visit.id}),
+           facility_id = (SELECT facility_id FROM visits WHERE id = ${visit.id}), paired_at = ${nowSecs()},
+           pairing_code = NULL WHERE pairing_code = '${pairing}'`,
+      );
+      const familyCtx = await browser({ viewport: { width: 360, height: 640 } });
+      const family = await firstPage(familyCtx);
+      await family.goto(`${url}/join/${visit.code}`);
+      await family.click('#start');
+      await kiosk.waitForSelector('#call:not([hidden])', { timeout: 30_000 });
+      await mediaFlows(family, 'family');
+      await mediaFlows(kiosk, 'kiosk');
+
+      await markConnection(family);
+      await markConnection(kiosk);
+      await srv.stop();
+      srv = await demoOn(port, db);
+      await newConnection(kiosk, 'kiosk');
+      await newConnection(family, 'family');
+      await mediaFlows(kiosk, 'kiosk after the restart');
+      await mediaFlows(family, 'family after the restart');
+      assert.equal(await kiosk.isHidden('#call'), false, 'the kiosk stayed in the call');
+      await closeAll();
+    } finally {
+      await srv.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('a legal visit: the officer sees the picture and receives no audio', async () => {

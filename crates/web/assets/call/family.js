@@ -57,7 +57,12 @@
         else if (s === 'reconnecting' || s === 'disconnected') status(t('reconnecting'));
       },
       onFatal: function (code, j) {
-        if (j && (j.error === 'call_ended' || j.error === 'call_cancelled')) finish();
+        var left = countdown.endsAt() === null ? 0 : countdown.endsAt() - Date.now();
+        if (j && j.error === 'call_ended' && left > 5000) {
+          /* The server's countdown says the visit goes on (a relay restarting): try again. */
+          status(t('reconnecting'));
+          setTimeout(function () { if (call && !ended) call.start(); }, 3000);
+        } else if (j && (j.error === 'call_ended' || j.error === 'call_cancelled')) finish();
         else { status((j && j.message) || t('error')); stopMedia(); controls(false); }
       },
     });
@@ -127,7 +132,7 @@
   };
   startBtn.onclick = start;
 
-  Jenguk.countdown(base + '/events', $('countdown'), function (w) {
+  var countdown = Jenguk.countdown(base + '/events', $('countdown'), function (w) {
     warnEl.textContent = t('warn-' + w); warnEl.hidden = false;
   }, finish);
 })();

@@ -54,7 +54,7 @@
   function offline() {
     failures++;
     status(t('offline'));
-    schedule(Math.min(30000, 1000 * Math.pow(2, failures)));
+    schedule(Math.min(10000, 1000 * Math.pow(2, failures)));
   }
 
   async function camera() {
@@ -96,7 +96,14 @@
         if (s === 'connected') status(t('connected'));
         else if (s === 'reconnecting' || s === 'disconnected') status(t('reconnecting'));
       },
-      onFatal: function () { end(a); },
+      onFatal: function (code, j) {
+        var endsAt = a.countdown && a.countdown.endsAt();
+        if (j && j.error === 'call_ended' && endsAt && endsAt - Date.now() > 5000) {
+          /* The server's countdown says the visit goes on (a relay restarting): try again. */
+          status(t('reconnecting'));
+          setTimeout(function () { if (active === a) a.call.start(); }, 3000);
+        } else end(a);
+      },
     });
     window.jengukCall = a.call;
     a.call.start();

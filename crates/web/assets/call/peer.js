@@ -56,7 +56,7 @@ var Jenguk = (function () {
       self.state(st);
       clearTimeout(down);
       if (st === 'connected') self.attempt = 0;
-      else if (st === 'failed') self.retry(gen);
+      else if (st === 'failed' || st === 'closed') self.retry(gen);
       else if (st === 'disconnected') {
         down = setTimeout(function () { if (pc.connectionState !== 'connected') self.retry(gen); }, 3000);
       }

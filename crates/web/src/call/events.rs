@@ -39,11 +39,16 @@ pub fn countdown(
         done: false,
     };
     let stream = futures_util::stream::unfold(t, |mut t| async move {
-        if t.done {
+        if t.done || *t.state.closing.borrow() {
+            // Done, or the server is shutting down: the browser reconnects by itself.
             return None;
         }
         if !t.first {
-            tokio::time::sleep(Duration::from_secs(1)).await;
+            let mut closing = t.state.closing.subscribe();
+            tokio::select! {
+                () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = closing.wait_for(|c| *c) => return None,
+            }
         }
         t.first = false;
         let now = Timestamp::now();
