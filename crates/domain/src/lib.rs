@@ -6,12 +6,14 @@
 
 pub mod booking;
 pub mod code;
+pub mod extension;
 pub mod facility;
 pub mod ids;
 pub mod inmate;
 pub mod nik;
 pub mod phone;
 pub mod schedule;
+pub mod schedule_change;
 pub mod text;
 pub mod visit;
 pub mod visitor;

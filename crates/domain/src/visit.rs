@@ -218,7 +218,7 @@ pub struct Visit {
     pub kind: VisitKind,
     /// Slot start.
     pub start: Timestamp,
-    /// Slot end (plus any extension).
+    /// Slot end, as booked (an extension is kept apart: see [`crate::extension::call_end`]).
     pub end: Timestamp,
     /// Booth assigned, once known.
     pub booth_id: Option<BoothId>,

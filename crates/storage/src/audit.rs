@@ -118,7 +118,7 @@ impl Db {
     }
 }
 
-fn entry(r: &impl RowExt) -> Result<AuditEntry> {
+pub(crate) fn entry(r: &impl RowExt) -> Result<AuditEntry> {
     Ok(AuditEntry {
         id: r.i64("id")?,
         at: r.timestamp("at")?,

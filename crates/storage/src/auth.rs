@@ -94,7 +94,7 @@ impl std::fmt::Debug for TokenIssued {
 
 /// A hash to verify against when the username is unknown, so that timing does not tell
 /// which usernames exist.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0LyUnZJAHZFsSpPQcb/RiuF9WdD8T+8jdnAEULngcHI";
+pub(crate) const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0LyUnZJAHZFsSpPQcb/RiuF9WdD8T+8jdnAEULngcHI";
 
 fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
@@ -114,7 +114,7 @@ fn check_username(u: &str) -> Result<()> {
     }
 }
 
-async fn hash_password(password: String) -> Result<String> {
+pub(crate) async fn hash_password(password: String) -> Result<String> {
     let salt_bytes: [u8; 16] = random_bytes()?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::encode_b64(&salt_bytes)
@@ -128,7 +128,7 @@ async fn hash_password(password: String) -> Result<String> {
     .map_err(|e| StorageError::Internal(format!("hash task: {e}")))?
 }
 
-async fn verify_password(password: String, hash: String) -> bool {
+pub(crate) async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
             .map(|h| {
@@ -221,7 +221,9 @@ impl Db {
     }
 
     /// Checks a username and password and issues an API token valid for `ttl`. Unknown
-    /// users take as long as known ones.
+    /// users take as long as known ones, and failures count toward the same lockout as the
+    /// console's login (a locked account gets no token, whatever the password). API tokens
+    /// take no second factor.
     pub async fn issue_token(
         &self,
         username: &str,
@@ -231,7 +233,16 @@ impl Db {
         now: Timestamp,
     ) -> Result<TokenIssued> {
         let now = crate::whole_seconds(now);
-        let u = self.check_password(username, password).await?;
+        let u = match self
+            .staff_login(username, password, source.clone(), now)
+            .await?
+        {
+            crate::staff_login::LoginOutcome::Ok(account) => account.user,
+            crate::staff_login::LoginOutcome::Wrong
+            | crate::staff_login::LoginOutcome::Locked(_) => {
+                return Err(StorageError::Unauthorized);
+            }
+        };
         let raw: [u8; 32] = random_bytes()?;
         let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
         let expires_at = now

@@ -1,5 +1,6 @@
 //! Facilities and booths.
 
+use jenguk_domain::schedule_change::PolicyProblem;
 use jenguk_domain::{
     Booth, BoothId, Facility, FacilityCode, FacilityId, FacilityKind, VisitPolicy,
 };
@@ -263,5 +264,59 @@ impl Db {
             .await?;
             rows.iter().map(booth).collect()
         })
+    }
+
+    /// Replaces a facility's visiting policy (checked first). It governs new bookings;
+    /// existing ones keep their places.
+    pub async fn update_policy(
+        &self,
+        facility_id: FacilityId,
+        p: &VisitPolicy,
+        who: &AuditEvent,
+        now: Timestamp,
+    ) -> Result<()> {
+        p.check().map_err(|e| {
+            StorageError::Invalid(match e {
+                PolicyProblem::SlotMinutes => "policy_slot_minutes",
+                PolicyProblem::Window => "booking_window",
+                PolicyProblem::Cutoff => "cutoff",
+                PolicyProblem::Quota => "policy_quota",
+                PolicyProblem::People => "people",
+            })
+        })?;
+        let before = self.facility_by_id(facility_id).await?.policy;
+        let mut tx = self.begin().await?;
+        on_tx!(tx, |c| {
+            sqlx::query(
+            "UPDATE facilities SET slot_minutes = $1, min_days_ahead = $2, max_days_ahead = $3, cutoff_minutes = $4, max_visits_per_inmate_per_week = $5, max_visits_per_visitor_per_week = $6, max_people_per_visit = $7, record_family_visits = $8 WHERE id = $9"
+        )
+        .bind(i64::from(p.slot_minutes))
+        .bind(i64::from(p.min_days_ahead))
+        .bind(i64::from(p.max_days_ahead))
+        .bind(i64::from(p.cutoff_minutes))
+        .bind(i64::from(p.max_visits_per_inmate_per_week))
+        .bind(i64::from(p.max_visits_per_visitor_per_week))
+        .bind(i64::from(p.max_people_per_visit))
+        .bind(p.record_family_visits)
+        .bind(facility_id.0)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected())
+        })?;
+        audit::write(
+            &mut tx,
+            who,
+            now,
+            Audit {
+                facility_id: Some(facility_id),
+                action: "facility.policy",
+                target_type: "facility",
+                target_id: facility_id.0.to_string(),
+                detail: json!({ "before": before, "after": p }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

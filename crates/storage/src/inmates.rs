@@ -11,7 +11,7 @@ use crate::row::{RowExt, date_text};
 use crate::{Db, Result, StorageError, Tx, on_pool, on_tx, secs};
 
 /// An inmate to create or import.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewInmate {
     /// Registration number.
     pub reg_number: RegNumber,
@@ -48,8 +48,24 @@ pub struct InmateSearch {
     pub offset: i64,
 }
 
+/// `LIKE` patterns for a search text: (name part, registration-number prefix).
+pub(crate) fn like_patterns(q: Option<&str>) -> (Option<String>, Option<String>) {
+    let esc = |s: String| {
+        s.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    };
+    match q.map(str::trim).filter(|q| !q.is_empty()) {
+        Some(q) => (
+            Some(format!("%{}%", esc(q.to_lowercase()))),
+            Some(format!("{}%", esc(q.to_uppercase()))),
+        ),
+        None => (None, None),
+    }
+}
+
 /// The lower-cased name used for search.
-fn name_search(name: &PersonName) -> String {
+pub(crate) fn name_search(name: &PersonName) -> String {
     name.as_str().to_lowercase()
 }
 
@@ -62,6 +78,7 @@ macro_rules! select_inmate {
         )
     };
 }
+pub(crate) use select_inmate;
 
 pub(crate) fn inmate(r: &impl RowExt) -> Result<Inmate> {
     let reg = r.string("reg_number")?;
@@ -155,23 +172,7 @@ impl Db {
     ) -> Result<Vec<Inmate>> {
         let limit = s.limit.clamp(1, 200);
         let offset = s.offset.max(0);
-        let q = s.query.as_deref().map(str::trim).filter(|q| !q.is_empty());
-        let (name_like, reg_like) = match q {
-            Some(q) => {
-                let esc = q
-                    .to_lowercase()
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_");
-                let reg = q
-                    .to_uppercase()
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_");
-                (Some(format!("%{esc}%")), Some(format!("{reg}%")))
-            }
-            None => (None, None),
-        };
+        let (name_like, reg_like) = like_patterns(s.query.as_deref());
         on_pool!(self, |p| {
             let rows = sqlx::query(select_inmate!(
                 "WHERE facility_id = $1 AND ($2 IS NULL OR name_search LIKE $2 ESCAPE '\\' OR reg_number LIKE $3 ESCAPE '\\')
@@ -188,95 +189,89 @@ impl Db {
         })
     }
 
-    /// Imports inmates into a facility in one transaction: new registration numbers are
-    /// created, known ones updated. Either every row is written or none.
-    pub async fn import_inmates(
+    /// Changes an inmate's registration number, name, status and block (a new registration
+    /// number is kept in the history), with the audit row naming what changed.
+    pub async fn update_inmate(
         &self,
-        facility_id: FacilityId,
-        rows: &[InmateRow],
+        id: InmateId,
+        n: &NewInmate,
         who: &AuditEvent,
         now: Timestamp,
-    ) -> Result<ImportReport> {
-        let mut report = ImportReport::default();
+    ) -> Result<Inmate> {
         let mut tx = self.begin().await?;
-        // Imports into one facility take turns (PostgreSQL); SQLite has one writer anyway.
-        if tx.kind() == crate::BackendKind::Postgres {
-            on_tx!(tx, |c| sqlx::query(
-                "SELECT id FROM facilities WHERE id = $1 FOR NO KEY UPDATE"
+        let current = lock_inmate(&mut tx, id).await?;
+        let mut changes = serde_json::Map::new();
+        if current.reg_number != n.reg_number {
+            changes.insert(
+                "reg_number".into(),
+                json!([current.reg_number.as_str(), n.reg_number.as_str()]),
+            );
+        }
+        if current.name != n.name {
+            changes.insert(
+                "name".into(),
+                json!([current.name.as_str(), n.name.as_str()]),
+            );
+        }
+        if current.status != n.status {
+            changes.insert(
+                "status".into(),
+                json!([current.status.as_str(), n.status.as_str()]),
+            );
+        }
+        if current.block != n.block {
+            changes.insert("block".into(), json!([current.block, n.block]));
+        }
+        on_tx!(tx, |c| {
+            sqlx::query(
+            "UPDATE inmates SET reg_number = $1, name = $2, name_search = $3, status = $4, block = $5, updated_at = $6 WHERE id = $7"
+        )
+        .bind(n.reg_number.as_str())
+        .bind(n.name.as_str())
+        .bind(name_search(&n.name))
+        .bind(n.status.as_str())
+        .bind(n.block.as_deref())
+        .bind(secs(now))
+        .bind(id.0)
+        .execute(&mut *c)
+        .await
+        .map_err(unique_as("reg_number_taken"))
+        .map(|r| r.rows_affected())
+        })?;
+        if current.reg_number != n.reg_number {
+            on_tx!(tx, |c| {
+                sqlx::query(
+                "INSERT INTO inmate_reg_history (inmate_id, reg_number, changed_at) VALUES ($1, $2, $3)"
             )
-            .bind(facility_id.0)
+            .bind(id.0)
+            .bind(n.reg_number.as_str())
+            .bind(secs(now))
             .execute(&mut *c)
             .await
-            .map(|r| r.rows_affected()))?;
-        }
-        for (_, n) in rows {
-            let existing: Option<(i64, String, String, Option<String>)> = on_tx!(tx, |c| {
-                let row = sqlx::query(
-                    "SELECT id, name, status, block FROM inmates WHERE facility_id = $1 AND reg_number = $2",
-                )
-                .bind(facility_id.0)
-                .bind(n.reg_number.as_str())
-                .fetch_optional(&mut *c)
-                .await?;
-                row.map(|r| {
-                    Ok::<_, StorageError>((
-                        r.i64("id")?,
-                        r.string("name")?,
-                        r.string("status")?,
-                        r.opt_string("block")?,
-                    ))
-                })
-                .transpose()
+            .map(|r| r.rows_affected())
             })?;
-            match existing {
-                None => {
-                    insert_inmate(&mut tx, facility_id, n, now).await?;
-                    report.created += 1;
-                }
-                Some((id, name, status, block))
-                    if name != n.name.as_str()
-                        || status != n.status.as_str()
-                        || block != n.block =>
-                {
-                    on_tx!(tx, |c| {
-                        sqlx::query(
-                        "UPDATE inmates SET name = $1, name_search = $2, status = $3, block = $4, updated_at = $5 WHERE id = $6"
-                    )
-                    .bind(n.name.as_str())
-                    .bind(name_search(&n.name))
-                    .bind(n.status.as_str())
-                    .bind(n.block.as_deref())
-                    .bind(secs(now))
-                    .bind(id)
-                    .execute(&mut *c)
-                    .await
-                    .map(|r| r.rows_affected())
-                    })?;
-                    report.updated += 1;
-                }
-                Some(_) => report.unchanged += 1,
-            }
         }
         audit::write(
             &mut tx,
             who,
             now,
             Audit {
-                facility_id: Some(facility_id),
-                action: "inmate.import",
-                target_type: "facility",
-                target_id: facility_id.0.to_string(),
-                detail: json!({
-                    "rows": rows.len(),
-                    "created": report.created,
-                    "updated": report.updated,
-                    "unchanged": report.unchanged,
-                }),
+                facility_id: Some(current.facility_id),
+                action: "inmate.update",
+                target_type: "inmate",
+                target_id: id.0.to_string(),
+                detail: serde_json::Value::Object(changes),
             },
         )
         .await?;
         tx.commit().await?;
-        Ok(report)
+        Ok(Inmate {
+            reg_number: n.reg_number.clone(),
+            name: n.name.clone(),
+            status: n.status,
+            block: n.block.clone(),
+            ..current
+        })
     }
 
     /// Suspends an inmate's visits until a date (exclusive), or lifts the suspension.
@@ -331,7 +326,7 @@ impl Db {
     }
 }
 
-async fn insert_inmate(
+pub(crate) async fn insert_inmate(
     tx: &mut Tx,
     facility_id: FacilityId,
     n: &NewInmate,

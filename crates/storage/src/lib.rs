@@ -25,16 +25,23 @@ macro_rules! quota_statuses {
 }
 
 mod audit;
+mod audit_query;
 mod auth;
 mod bans;
+mod board;
 mod booking;
+mod booths;
 mod channels;
 mod chat;
 mod desk;
 mod error;
 mod facilities;
 mod family;
+mod inmate_csv;
+mod inmate_import;
 mod inmates;
+mod inmates_moves;
+mod inmates_search;
 mod login;
 mod media;
 mod migrate;
@@ -42,7 +49,12 @@ mod notices;
 mod outbox;
 mod row;
 mod schedule;
+mod schedule_change;
+mod schedule_edit;
+mod staff_login;
 mod staff_session;
+mod staff_totp;
+mod staff_users;
 mod visitors;
 mod visits;
 
@@ -56,26 +68,39 @@ use sqlx::{PgPool, SqlitePool};
 use tokio::sync::Mutex;
 
 pub use audit::{AuditEntry, AuditEvent};
+pub use audit_query::{AuditFilter, AuditRow};
 pub use auth::{Role, StaffUser, TokenIssued};
 pub use bans::Ban;
+pub use board::{BoardVisit, Extension, booth_order};
 pub use channels::FacilityChannel;
 pub use chat::ChatSession;
 pub use desk::{LinkRequest, Via, VisitLine};
 pub use error::StorageError;
 pub use facilities::NewFacility;
 pub use family::{Companion, FamilySession, NewSession, Rating, SESSION_IDLE_SECS};
+pub use inmate_csv::{
+    BadRow, CsvEncoding, CsvError, EXPECTED_HEADER, MAX_ROWS, ParsedCsv, RowProblem,
+    parse_inmate_csv,
+};
+pub use inmate_import::{STAGED_IMPORT_SECS, StagedImport};
 pub use inmates::{ImportReport, InmateRow, InmateSearch, NewInmate};
+pub use inmates_moves::{InmateLink, MoveReport};
+pub use inmates_search::{InmateFilter, InmateState};
 pub use media::{
     BoothVisit, CallTimes, KioskDevice, MAKEUP_DEFAULT_LIMIT_MINUTES, MediaEventRow,
     PAIRING_CODE_SECS, normalise_pairing_code,
 };
 pub use outbox::{DeliveryStatus, MessageKind, NewMessage, OutboxMessage};
 pub use schedule::{NewExtraSession, NewTemplate, SlotView};
+pub use schedule_change::{AffectedVisit, ChangeOutcome, ScheduleChange};
 /// The database driver's error, for callers that tell "unavailable" from "failed".
 pub use sqlx::Error as SqlxError;
+pub use staff_login::{LoginAccount, LoginOutcome};
 pub use staff_session::{
     NewStaffSession, STAFF_IDLE_SECS, STAFF_MAX_SECS, SessionStage, StaffSession,
 };
+pub use staff_totp::TotpAccount;
+pub use staff_users::StaffAccount;
 pub use visitors::{LinkDecision, LinkFilter, NewLink, NewVisitor};
 pub use visits::{BookingRequest, Channel, VisitEventRow, VisitView};
 

@@ -80,7 +80,7 @@ pub struct CallTimes {
     pub start: Timestamp,
     /// Slot end as stored.
     pub end: Timestamp,
-    /// Minutes of extension granted by staff (0 until the day board's column exists).
+    /// The extension granted by staff on the day board (`visits.extra_minutes`), in seconds.
     pub extension_seconds: i64,
     /// Seconds given back for dropped connections.
     pub makeup_seconds: i64,

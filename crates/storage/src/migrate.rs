@@ -24,9 +24,18 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0007_staff_console.sql"),
     ),
     (
+        8,
+        include_str!("../migrations/sqlite/0008_login_failures.sql"),
+    ),
+    (
         9,
         include_str!("../migrations/sqlite/0009_visitor_bans.sql"),
     ),
+    (
+        10,
+        include_str!("../migrations/sqlite/0010_inmate_imports.sql"),
+    ),
+    (11, include_str!("../migrations/sqlite/0011_day_board.sql")),
     (
         13,
         include_str!("../migrations/sqlite/0013_video_calls.sql"),
@@ -56,8 +65,20 @@ const POSTGRES: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0007_staff_console.sql"),
     ),
     (
+        8,
+        include_str!("../migrations/postgres/0008_login_failures.sql"),
+    ),
+    (
         9,
         include_str!("../migrations/postgres/0009_visitor_bans.sql"),
+    ),
+    (
+        10,
+        include_str!("../migrations/postgres/0010_inmate_imports.sql"),
+    ),
+    (
+        11,
+        include_str!("../migrations/postgres/0011_day_board.sql"),
     ),
     (
         13,

@@ -9,8 +9,8 @@ use jiff::civil::{Date, Time, Weekday};
 use serde_json::json;
 
 use crate::audit::{self, Audit, AuditEvent};
-use crate::error::unique_as;
 use crate::row::{RowExt, date_text, time_text};
+use crate::schedule_edit::{insert_excluded, insert_template};
 use crate::{Db, Result, StorageError, Tx, on_pool, on_tx, secs};
 
 /// A weekly session template to add.
@@ -62,7 +62,7 @@ pub struct SlotView {
     pub booked: u32,
 }
 
-fn schedule_error(e: ScheduleError) -> StorageError {
+pub(crate) fn schedule_error(e: ScheduleError) -> StorageError {
     StorageError::Invalid(match e {
         ScheduleError::EndBeforeStart => "end_before_start",
         ScheduleError::SlotLength => "slot_length",
@@ -76,7 +76,7 @@ fn kind(r: &impl RowExt) -> Result<VisitKind> {
     VisitKind::parse(&k).ok_or(StorageError::Corrupt(k))
 }
 
-fn template(r: &impl RowExt) -> Result<SessionTemplate> {
+pub(crate) fn template(r: &impl RowExt) -> Result<SessionTemplate> {
     let wd = r.i64("weekday")?;
     let weekday = i8::try_from(wd)
         .ok()
@@ -96,7 +96,7 @@ fn template(r: &impl RowExt) -> Result<SessionTemplate> {
     })
 }
 
-fn extra(r: &impl RowExt) -> Result<ExtraSession> {
+pub(crate) fn extra(r: &impl RowExt) -> Result<ExtraSession> {
     Ok(ExtraSession {
         id: r.i64("id")?,
         facility_id: FacilityId(r.i64("facility_id")?),
@@ -110,7 +110,7 @@ fn extra(r: &impl RowExt) -> Result<ExtraSession> {
     })
 }
 
-fn excluded(r: &impl RowExt) -> Result<ExcludedDate> {
+pub(crate) fn excluded(r: &impl RowExt) -> Result<ExcludedDate> {
     Ok(ExcludedDate {
         facility_id: FacilityId(r.i64("facility_id")?),
         date: r.date("date")?,
@@ -125,9 +125,9 @@ pub(crate) struct Schedule {
     pub excluded: Vec<ExcludedDate>,
 }
 
-const TEMPLATES_SQL: &str = "SELECT id, facility_id, weekday, start_time, end_time, slot_minutes, capacity, valid_from, valid_to, kind FROM session_templates WHERE facility_id = $1 ORDER BY weekday, start_time, id";
-const EXTRAS_SQL: &str = "SELECT id, facility_id, date, start_time, end_time, slot_minutes, capacity, kind, reason FROM extra_sessions WHERE facility_id = $1 AND date >= $2 AND date <= $3 ORDER BY date, start_time";
-const EXCLUDED_SQL: &str = "SELECT facility_id, date, reason FROM excluded_dates WHERE facility_id = $1 AND date >= $2 AND date <= $3 ORDER BY date";
+pub(crate) const TEMPLATES_SQL: &str = "SELECT id, facility_id, weekday, start_time, end_time, slot_minutes, capacity, valid_from, valid_to, kind FROM session_templates WHERE facility_id = $1 ORDER BY weekday, start_time, id";
+pub(crate) const EXTRAS_SQL: &str = "SELECT id, facility_id, date, start_time, end_time, slot_minutes, capacity, kind, reason FROM extra_sessions WHERE facility_id = $1 AND date >= $2 AND date <= $3 ORDER BY date, start_time";
+pub(crate) const EXCLUDED_SQL: &str = "SELECT facility_id, date, reason FROM excluded_dates WHERE facility_id = $1 AND date >= $2 AND date <= $3 ORDER BY date";
 
 /// Loads the schedule of `from..=to` inside a transaction.
 pub(crate) async fn schedule_in_tx(
@@ -221,44 +221,7 @@ impl Db {
         };
         st.validate().map_err(schedule_error)?;
         let mut tx = self.begin().await?;
-        let id: i64 = on_tx!(tx, |c| {
-            sqlx::query_scalar(
-            "INSERT INTO session_templates (facility_id, weekday, start_time, end_time, slot_minutes, capacity, valid_from, valid_to, kind)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"
-        )
-        .bind(facility_id.0)
-        .bind(i64::from(t.weekday.to_monday_one_offset()))
-        .bind(time_text(t.start))
-        .bind(time_text(t.end))
-        .bind(i64::from(t.slot_minutes))
-        .bind(i64::from(t.capacity))
-        .bind(date_text(t.valid_from))
-        .bind(t.valid_to.map(date_text))
-        .bind(t.kind.as_str())
-        .fetch_one(&mut *c)
-        .await
-        })?;
-        st.id = id;
-        audit::write(
-            &mut tx,
-            who,
-            now,
-            Audit {
-                facility_id: Some(facility_id),
-                action: "template.create",
-                target_type: "session_template",
-                target_id: id.to_string(),
-                detail: json!({
-                    "weekday": t.weekday.to_monday_one_offset(),
-                    "start": time_text(t.start),
-                    "end": time_text(t.end),
-                    "slot_minutes": t.slot_minutes,
-                    "capacity": t.capacity,
-                    "kind": t.kind.as_str(),
-                }),
-            },
-        )
-        .await?;
+        st.id = insert_template(&mut tx, facility_id, t, who, now).await?;
         tx.commit().await?;
         Ok(st)
     }
@@ -275,29 +238,7 @@ impl Db {
         let reason = jenguk_domain::text::parse_reason(reason)
             .map_err(|_| StorageError::Invalid("reason"))?;
         let mut tx = self.begin().await?;
-        on_tx!(tx, |c| sqlx::query(
-            "INSERT INTO excluded_dates (facility_id, date, reason) VALUES ($1, $2, $3)"
-        )
-        .bind(facility_id.0)
-        .bind(date_text(date))
-        .bind(&reason)
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected())
-        .map_err(unique_as("date_already_excluded")))?;
-        audit::write(
-            &mut tx,
-            who,
-            now,
-            Audit {
-                facility_id: Some(facility_id),
-                action: "excluded_date.create",
-                target_type: "excluded_date",
-                target_id: date_text(date),
-                detail: json!({ "reason": reason }),
-            },
-        )
-        .await?;
+        insert_excluded(&mut tx, facility_id, date, &reason, who, now).await?;
         tx.commit().await?;
         Ok(ExcludedDate {
             facility_id,

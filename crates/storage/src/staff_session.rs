@@ -196,7 +196,7 @@ impl Db {
         on_pool!(self, |p| {
             sqlx::query(
                 "INSERT INTO staff_sessions (token_hash, user_id, csrf, stage, source, created_at, last_seen_at, expires_at)
-                 VALUES ($1, $2, $3, $4, NULL, $5, $6, $7)",
+                 SELECT $1, $2, $3, $4, source, $5, $6, $7 FROM staff_sessions WHERE token_hash = $8",
             )
             .bind(hash(&t))
             .bind(old.user.id.0)
@@ -205,6 +205,7 @@ impl Db {
             .bind(secs(old.created_at))
             .bind(secs(now))
             .bind(secs(now) + STAFF_IDLE_SECS)
+            .bind(hash(token))
             .execute(p)
             .await
             .map(|r| r.rows_affected())
@@ -243,6 +244,67 @@ impl Db {
         Ok(n)
     }
 
+    /// Logs out: ends the session of this cookie value, audited as `auth.logout`.
+    pub async fn staff_logout(
+        &self,
+        user: &StaffUser,
+        token: &str,
+        source: Option<String>,
+        now: Timestamp,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        on_tx!(tx, |c| sqlx::query(
+            "UPDATE staff_sessions SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL"
+        )
+        .bind(secs(now))
+        .bind(hash(token))
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        audit::write(
+            &mut tx,
+            &AuditEvent::staff(user.id, source),
+            now,
+            Audit {
+                facility_id: user.facility_id,
+                action: "auth.logout",
+                target_type: "user",
+                target_id: user.id.0.to_string(),
+                detail: json!({}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Logs out everywhere: ends every session of the user, this one included; audited as
+    /// `auth.logout_all`. Returns how many sessions ended.
+    pub async fn staff_logout_all(
+        &self,
+        user: &StaffUser,
+        source: Option<String>,
+        now: Timestamp,
+    ) -> Result<u64> {
+        let mut tx = self.begin().await?;
+        let n = revoke_others(&mut tx, user.id, None, now).await?;
+        audit::write(
+            &mut tx,
+            &AuditEvent::staff(user.id, source),
+            now,
+            Audit {
+                facility_id: user.facility_id,
+                action: "auth.logout_all",
+                target_type: "user",
+                target_id: user.id.0.to_string(),
+                detail: json!({ "sessions_ended": n }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
     /// Writes one audit event on its own: a refused request, a view of a family's personal
     /// data. Actions that change data write theirs in their own transaction instead.
     #[allow(clippy::too_many_arguments)]
@@ -273,4 +335,25 @@ impl Db {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Ends every live session of a user but the one with `keep` (its cookie value), in the
+/// caller's transaction; returns how many ended.
+pub(crate) async fn revoke_others(
+    tx: &mut crate::Tx,
+    user: UserId,
+    keep: Option<&str>,
+    now: Timestamp,
+) -> Result<u64> {
+    let keep = keep.map(hash).unwrap_or_default();
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE staff_sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND token_hash <> $3"
+    )
+    .bind(secs(now))
+    .bind(user.0)
+    .bind(&keep)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))
+    .map_err(StorageError::from)
 }

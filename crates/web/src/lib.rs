@@ -206,7 +206,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(remember_lang))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(middleware::from_fn(track))
-        .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(middleware::from_fn(limit_body))
         .layer(CatchPanicLayer::custom(
             |_: Box<dyn std::any::Any + Send>| {
                 let e = ApiError::internal(&"handler panicked");
@@ -214,6 +214,37 @@ pub fn router(state: AppState) -> Router {
                 (e.status(), axum::Json(e.body(lang))).into_response()
             },
         ))
+}
+
+/// The request body limit: 1 MiB, except for the routes that take a file upload.
+async fn limit_body(req: Request, next: Next) -> Response {
+    use tower::{Layer, ServiceExt};
+    if let Some(res) = staff::inmates::too_large(&req) {
+        return res;
+    }
+    let max = if req.uri().path() == staff::inmates::IMPORT_PATH {
+        staff::inmates::IMPORT_LIMIT
+    } else {
+        1024 * 1024
+    };
+    let mut next = Some(next);
+    let inner = tower::service_fn(move |req: axum::http::Request<_>| {
+        let next = next.take();
+        async move {
+            Ok::<_, std::convert::Infallible>(match next {
+                Some(next) => next.run(req.map(axum::body::Body::new)).await,
+                None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            })
+        }
+    });
+    match RequestBodyLimitLayer::new(max)
+        .layer(inner)
+        .oneshot(req)
+        .await
+    {
+        Ok(res) => res.map(axum::body::Body::new),
+        Err(never) => match never {},
+    }
 }
 
 /// `?lang=` on any page also sets the language cookie, so the choice sticks.

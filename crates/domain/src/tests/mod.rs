@@ -4,11 +4,13 @@
 mod booking;
 mod booking_model;
 mod code;
+mod extension;
 mod facility;
 mod nik;
 mod people;
 mod phone;
 mod schedule;
+mod schedule_change;
 mod visit;
 
 use jiff::civil::{Date, date};

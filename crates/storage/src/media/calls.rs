@@ -1,8 +1,6 @@
 //! A visit's call: when it ends (slot, extension, make-up), what happened in it, and the
 //! make-up seconds given back for time lost to a dropped connection.
 
-use std::sync::atomic::{AtomicU8, Ordering};
-
 use jenguk_domain::{BoothId, InmateId, VisitId, VisitStatus};
 use jiff::Timestamp;
 use serde_json::json;
@@ -14,45 +12,17 @@ use crate::{Db, Result, StorageError, on_pool, on_tx, secs};
 /// The facility's default cap on make-up time (`facilities.makeup_limit_minutes`).
 pub const MAKEUP_DEFAULT_LIMIT_MINUTES: i64 = 5;
 
-/// Whether `visits.extension_minutes` (written by the day board) exists: 0 not yet known,
-/// 1 yes, 2 no. Until that migration is applied the extension reads as 0.
-static EXTENSION_COLUMN: AtomicU8 = AtomicU8::new(0);
-
 fn status(r: &impl RowExt) -> Result<VisitStatus> {
     let s = r.string("status")?;
     VisitStatus::parse(&s).ok_or(StorageError::Corrupt(s))
 }
 
 impl Db {
-    /// Minutes of extension staff granted a visit, in seconds (0 while the column is absent).
-    async fn extension_seconds(&self, visit: VisitId) -> Result<i64> {
-        if EXTENSION_COLUMN.load(Ordering::Relaxed) == 2 {
-            return Ok(0);
-        }
-        let r: std::result::Result<Option<i64>, sqlx::Error> = on_pool!(self, |p| {
-            sqlx::query_scalar("SELECT extension_minutes FROM visits WHERE id = $1")
-                .bind(visit.0)
-                .fetch_optional(p)
-                .await
-        });
-        match r {
-            Ok(m) => {
-                EXTENSION_COLUMN.store(1, Ordering::Relaxed);
-                Ok(m.unwrap_or(0).max(0) * 60)
-            }
-            Err(sqlx::Error::Database(_)) if EXTENSION_COLUMN.load(Ordering::Relaxed) == 0 => {
-                EXTENSION_COLUMN.store(2, Ordering::Relaxed);
-                Ok(0)
-            }
-            Err(e) => Err(e.into()),
-        }
-    }
-
     /// The times that place a visit's call: slot, extension and make-up.
     pub async fn call_times(&self, visit: VisitId) -> Result<CallTimes> {
         let row = on_pool!(self, |p| {
             let r = sqlx::query(
-                "SELECT status, start_at, end_at, makeup_seconds FROM visits WHERE id = $1",
+                "SELECT status, start_at, end_at, extra_minutes, makeup_seconds FROM visits WHERE id = $1",
             )
             .bind(visit.0)
             .fetch_optional(p)
@@ -62,17 +32,19 @@ impl Db {
                     status(&r)?,
                     r.timestamp("start_at")?,
                     r.timestamp("end_at")?,
+                    r.i64("extra_minutes")?,
                     r.i64("makeup_seconds")?,
                 ))
             })
             .transpose()
         })?;
-        let (status, start, end, makeup_seconds) = row.ok_or(StorageError::NotFound("visit"))?;
+        let (status, start, end, extra, makeup_seconds) =
+            row.ok_or(StorageError::NotFound("visit"))?;
         Ok(CallTimes {
             status,
             start,
             end,
-            extension_seconds: self.extension_seconds(visit).await?,
+            extension_seconds: extra.max(0) * 60,
             makeup_seconds,
         })
     }
@@ -133,11 +105,10 @@ impl Db {
         if lost_secs <= 0 {
             return Ok(0);
         }
-        let extension = self.extension_seconds(visit).await?;
         let mut tx = self.begin().await?;
         let row = on_tx!(tx, |c| {
             let r = sqlx::query(
-                "SELECT v.start_at, v.end_at, v.booth_id, v.inmate_id, v.makeup_seconds, f.makeup_limit_minutes FROM visits v JOIN facilities f ON f.id = v.facility_id WHERE v.id = $1",
+                "SELECT v.start_at, v.end_at, v.extra_minutes, v.booth_id, v.inmate_id, v.makeup_seconds, f.makeup_limit_minutes FROM visits v JOIN facilities f ON f.id = v.facility_id WHERE v.id = $1",
             )
             .bind(visit.0)
             .fetch_optional(&mut *c)
@@ -146,6 +117,7 @@ impl Db {
                 Ok::<_, StorageError>((
                     r.i64("start_at")?,
                     r.i64("end_at")?,
+                    r.i64("extra_minutes")?,
                     r.opt_i64("booth_id")?,
                     r.i64("inmate_id")?,
                     r.i64("makeup_seconds")?,
@@ -154,9 +126,9 @@ impl Db {
             })
             .transpose()
         })?;
-        let (start, end, booth, inmate, makeup, limit_min) =
+        let (start, end, extra, booth, inmate, makeup, limit_min) =
             row.ok_or(StorageError::NotFound("visit"))?;
-        let ends = end + extension.max(0) + makeup;
+        let ends = end + extra.max(0) * 60 + makeup;
         let mut grant = lost_secs.min(limit_min.max(0) * 60 - makeup);
         let next: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(concat!(
             "SELECT MIN(start_at) FROM visits WHERE id <> $1 AND start_at >= $2 ",
@@ -208,7 +180,7 @@ impl Db {
         // Extensions and make-up move an end by minutes, never by hours.
         let rows = on_pool!(self, |p| {
             let rows = sqlx::query(
-                "SELECT id, inmate_id, status, start_at, end_at, makeup_seconds FROM visits WHERE booth_id = $1 AND status IN ('booked','checked_in','in_call') AND end_at > $2 ORDER BY start_at, id LIMIT 20",
+                "SELECT id, inmate_id, status, start_at, end_at, extra_minutes, makeup_seconds FROM visits WHERE booth_id = $1 AND status IN ('booked','checked_in','in_call') AND end_at > $2 ORDER BY start_at, id LIMIT 20",
             )
             .bind(booth.0)
             .bind(secs(now) - 4 * 3600)
@@ -222,17 +194,18 @@ impl Db {
                         status(r)?,
                         r.timestamp("start_at")?,
                         r.timestamp("end_at")?,
+                        r.i64("extra_minutes")?,
                         r.i64("makeup_seconds")?,
                     ))
                 })
                 .collect::<Result<Vec<_>>>()
         })?;
-        for (visit_id, inmate_id, status, start, end, makeup_seconds) in rows {
+        for (visit_id, inmate_id, status, start, end, extra, makeup_seconds) in rows {
             let times = CallTimes {
                 status,
                 start,
                 end,
-                extension_seconds: self.extension_seconds(visit_id).await?,
+                extension_seconds: extra.max(0) * 60,
                 makeup_seconds,
             };
             if times.ends_at() > now {

@@ -16,5 +16,6 @@ mod inmates;
 mod migrations;
 mod outbox;
 mod refusals;
+mod schedule_change;
 mod visitors;
 mod visits;

@@ -1,4 +1,5 @@
-//! Console login and log-out.
+//! Console login and log-out: the password step (with lockout), then the second factor where
+//! due ([`crate::staff::second_factor`]).
 
 use askama::Template;
 use axum::Router;
@@ -6,13 +7,15 @@ use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use jenguk_storage::{SessionStage, StorageError};
+use jenguk_storage::{LoginOutcome, SessionStage};
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::extract::{ClientIp, ReqLang};
 use crate::family::page::render;
-use crate::family::session::{cookie, same_origin};
+use crate::family::session::{cookie, same_origin, url_escape};
+use crate::i18n::Lang;
+use crate::staff::limiter;
 use crate::staff::page::{StaffChrome, StaffError};
 use crate::staff::session::{COOKIE, FACILITY_COOKIE, Staff, clear_cookie, set_cookie};
 
@@ -28,6 +31,7 @@ pub fn routes() -> Router<AppState> {
 struct LoginPage {
     chrome: StaffChrome,
     error: String,
+    notice: String,
     username: String,
     next: String,
 }
@@ -42,18 +46,59 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-#[derive(Deserialize)]
-struct NextQuery {
-    next: Option<String>,
+/// "Try again after HH:MM WIB": the end of a lock, in western Indonesian time for everyone
+/// (the account's facility would tell that the username exists).
+pub fn locked_message(lang: Lang, until: jiff::Timestamp) -> String {
+    let time = until
+        .to_zoned(jiff::tz::TimeZone::get("Asia/Jakarta").unwrap_or(jiff::tz::TimeZone::UTC))
+        .strftime("%H:%M")
+        .to_string();
+    format!(
+        "{} {}",
+        lang.t("staff-login-wrong"),
+        lang.t_args("staff-login-locked", &[("time", time)])
+    )
 }
 
-async fn get_login(ReqLang(lang): ReqLang, Query(q): Query<NextQuery>) -> Response {
-    render(&LoginPage {
+#[derive(Deserialize)]
+struct LoginQuery {
+    next: Option<String>,
+    expired: Option<String>,
+    done: Option<String>,
+}
+
+async fn get_login(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Query(q): Query<LoginQuery>,
+) -> Response {
+    // A request that came with a session cookie the server no longer knows: it expired.
+    let dead = match cookie(&headers, COOKIE) {
+        Some(t) => matches!(
+            state.db.staff_session(t, jiff::Timestamp::now()).await,
+            Ok(None)
+        ),
+        None => false,
+    };
+    let notice = match q.done.as_deref() {
+        Some("logout_all") => lang.t("staff-login-logged-out-all"),
+        Some("logout") => lang.t("staff-login-logged-out"),
+        _ if dead || q.expired.is_some() => lang.t("staff-login-expired"),
+        _ => String::new(),
+    };
+    let mut res = render(&LoginPage {
         chrome: StaffChrome::public(lang, "staff-login-title", "/staff/login"),
         error: String::new(),
+        notice,
         username: String::new(),
         next: safe_next(q.next.as_deref()),
-    })
+    });
+    if dead {
+        res.headers_mut()
+            .append(header::SET_COOKIE, clear_cookie(COOKIE));
+    }
+    res
 }
 
 #[derive(Deserialize)]
@@ -77,26 +122,56 @@ async fn post_login(
     }
     let next = safe_next(f.next.as_deref());
     let now = jiff::Timestamp::now();
-    let user = match state.db.check_password(&f.username, &f.password).await {
-        Ok(u) => u,
-        Err(StorageError::Unauthorized) => {
-            let mut res = render(&LoginPage {
-                chrome: StaffChrome::public(lang, "staff-login-title", "/staff/login"),
-                error: lang.t("staff-login-wrong"),
-                username: f.username.chars().take(40).collect(),
-                next,
-            });
-            *res.status_mut() = StatusCode::UNAUTHORIZED;
-            return Ok(res);
+    let refused = |error: String| {
+        let mut res = render(&LoginPage {
+            chrome: StaffChrome::public(lang, "staff-login-title", "/staff/login"),
+            error,
+            notice: String::new(),
+            username: f.username.chars().take(40).collect(),
+            next: next.clone(),
+        });
+        *res.status_mut() = StatusCode::UNAUTHORIZED;
+        res
+    };
+    if limiter::blocked(ip.as_deref()) {
+        let mut res = refused(lang.t("staff-login-too-many"));
+        *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        return Ok(res);
+    }
+    if f.username.len() > 200 || f.password.len() > 1000 {
+        limiter::failed(ip.as_deref());
+        return Ok(refused(lang.t("staff-login-wrong")));
+    }
+    let outcome = state
+        .db
+        .staff_login(&f.username, &f.password, ip.clone(), now)
+        .await
+        .map_err(|e| StaffError::from_storage(e, lang))?;
+    let account = match outcome {
+        LoginOutcome::Ok(a) => a,
+        LoginOutcome::Wrong => {
+            limiter::failed(ip.as_deref());
+            return Ok(refused(lang.t("staff-login-wrong")));
         }
-        Err(e) => return Err(StaffError::from_storage(e, lang)),
+        LoginOutcome::Locked(until) => {
+            limiter::failed(ip.as_deref());
+            return Ok(refused(locked_message(lang, until)));
+        }
+    };
+    let (stage, to) = if account.second_factor_due() {
+        (
+            SessionStage::Password,
+            format!("/staff/login/totp?next={}", url_escape(&next)),
+        )
+    } else {
+        (SessionStage::Ok, next)
     };
     let s = state
         .db
-        .create_staff_session(&user, SessionStage::Ok, ip, now)
+        .create_staff_session(&account.user, stage, ip, now)
         .await
         .map_err(|e| StaffError::from_storage(e, lang))?;
-    let mut res = Redirect::to(&next).into_response();
+    let mut res = Redirect::to(&to).into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(&state, COOKIE, &s.token, jenguk_storage::STAFF_MAX_SECS),
@@ -110,24 +185,31 @@ struct CsrfForm {
     csrf: String,
 }
 
-async fn post_logout(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    staff: Staff,
-    Form(f): Form<CsrfForm>,
-) -> Result<Response, StaffError> {
-    staff.check_csrf(&f.csrf)?;
-    if let Some(token) = cookie(&headers, COOKIE) {
-        state
-            .db
-            .revoke_staff_session(token, jiff::Timestamp::now())
-            .await
-            .map_err(|e| StaffError::from_storage(e, staff.lang))?;
-    }
-    let mut res = Redirect::to("/staff/login").into_response();
+/// The redirect to the login page that also drops the console's cookies.
+pub fn logged_out(to: &str) -> Response {
+    let mut res = Redirect::to(to).into_response();
     res.headers_mut()
         .append(header::SET_COOKIE, clear_cookie(COOKIE));
     res.headers_mut()
         .append(header::SET_COOKIE, clear_cookie(FACILITY_COOKIE));
-    Ok(res)
+    res
+}
+
+async fn post_logout(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, StaffError> {
+    staff.check_csrf(&f.csrf)?;
+    state
+        .db
+        .staff_logout(
+            &staff.user,
+            &staff.token,
+            staff.source.clone(),
+            jiff::Timestamp::now(),
+        )
+        .await
+        .map_err(|e| StaffError::from_storage(e, staff.lang))?;
+    Ok(logged_out("/staff/login?done=logout"))
 }

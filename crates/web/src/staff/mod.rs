@@ -6,13 +6,23 @@
 //! the audit trail as `staff.denied` and changes nothing. Every form carries the session's
 //! CSRF token and must come from our own origin.
 
+pub mod account;
 pub mod approvals;
+pub mod audit;
+pub mod board;
 pub mod book;
+pub mod facilities;
 pub mod home;
+pub mod inmates;
+pub mod limiter;
 pub mod login;
 pub mod page;
 pub mod perm;
+pub mod schedule;
+pub mod second_factor;
 pub mod session;
+pub mod totp;
+pub mod users;
 pub mod visitors;
 
 use axum::Router;
@@ -27,4 +37,12 @@ pub fn routes() -> Router<AppState> {
         .merge(approvals::routes())
         .merge(visitors::routes())
         .merge(book::routes())
+        .merge(board::routes())
+        .merge(inmates::routes())
+        .merge(schedule::routes())
+        .merge(second_factor::routes())
+        .merge(account::routes())
+        .merge(users::routes())
+        .merge(facilities::routes())
+        .merge(audit::routes())
 }

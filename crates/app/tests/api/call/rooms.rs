@@ -63,6 +63,18 @@ async fn a_rooms_end_follows_the_database_within_a_second() {
         .await,
         "the room's end did not move"
     );
+    // An extension on the day board (`extra_minutes`) too.
+    exec(
+        &app,
+        format!("UPDATE visits SET extra_minutes = 5 WHERE id = {}", id.0),
+    )
+    .await;
+    assert!(
+        until(&app, id, Duration::from_millis(1200), |r| secs(r.ends_at)
+            == end + 420)
+        .await,
+        "the extension did not reach the room"
+    );
     // The countdown reports the new end.
     let res = app
         .client
@@ -78,7 +90,7 @@ async fn a_rooms_end_follows_the_database_within_a_second() {
     let first = String::from_utf8(res.chunk().await.unwrap().unwrap().to_vec()).unwrap();
     assert!(first.contains("event: tick"), "{first}");
     assert!(
-        first.contains(&format!("\"ends_at\":{}", (end + 120) * 1000)),
+        first.contains(&format!("\"ends_at\":{}", (end + 420) * 1000)),
         "{first}"
     );
     drop(res);

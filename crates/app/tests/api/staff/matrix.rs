@@ -153,6 +153,10 @@ async fn all_cases(app: &TestApp) -> Vec<Case> {
     cases.extend(super::approvals::cases(app).await);
     cases.extend(super::visitors::cases(app).await);
     cases.extend(super::book::cases(app).await);
+    cases.extend(super::board::cases(app).await);
+    cases.extend(super::inmates::cases(app).await);
+    cases.extend(super::schedule::cases(app).await);
+    cases.extend(super::account::cases(app).await);
     cases.extend(crate::call::cases(app).await);
     cases
 }

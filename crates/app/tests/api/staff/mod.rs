@@ -4,13 +4,19 @@
 
 #![allow(dead_code)] // helpers used as the console areas land
 
+mod account;
 pub mod approvals;
+mod audit;
+mod board;
 pub mod book;
+mod inmates;
 mod login;
 pub mod matrix;
+pub mod schedule;
 pub mod visitors;
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use reqwest::StatusCode;
@@ -57,6 +63,76 @@ impl Page {
     pub fn has(&self, text: &str) -> bool {
         self.body.contains(text)
     }
+
+    /// The TOTP secret shown on an enrolment page (spaces removed).
+    pub fn totp_secret(&self) -> String {
+        let needle = "id=\"totp-secret\">";
+        let i = self
+            .body
+            .find(needle)
+            .unwrap_or_else(|| panic!("no secret in {}", self.body));
+        let rest = &self.body[i + needle.len()..];
+        rest[..rest.find('<').unwrap()].replace(' ', "")
+    }
+}
+
+/// Secrets of enrolled accounts and the last time step used, per (server, username).
+static TOTP: Mutex<BTreeMap<(String, String), (String, i64)>> = Mutex::new(BTreeMap::new());
+
+/// The RFC 6238 code of a base32 secret at a time step.
+pub fn totp_at(secret: &str, step: i64) -> String {
+    let bytes = totp_rs::Secret::Encoded(secret.to_string())
+        .to_bytes()
+        .unwrap();
+    let t =
+        totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes, None, "x".into()).unwrap();
+    t.generate(u64::try_from(step * 30).unwrap())
+}
+
+/// The current time step.
+pub fn current_step() -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    i64::try_from(now / 30).unwrap()
+}
+
+/// Remembers the secret a test read from an enrolment page.
+pub fn remember_totp_secret(app: &TestApp, username: &str, secret: &str) {
+    TOTP.lock().unwrap().insert(
+        (app.url.clone(), username.to_string()),
+        (secret.to_string(), 0),
+    );
+}
+
+/// The remembered secret of an enrolled account.
+pub fn totp_secret(app: &TestApp, username: &str) -> String {
+    TOTP.lock()
+        .unwrap()
+        .get(&(app.url.clone(), username.to_string()))
+        .unwrap_or_else(|| panic!("{username} has not enrolled in this test"))
+        .0
+        .clone()
+}
+
+/// A code the server has not accepted yet: of the current step, else the next one (the
+/// server allows one step of drift), else waits for time to move on. The server's rule
+/// that a step is accepted once stays as strict as it is.
+pub async fn totp_code(app: &TestApp, username: &str) -> String {
+    let key = (app.url.clone(), username.to_string());
+    let (secret, last) = TOTP
+        .lock()
+        .unwrap()
+        .get(&key)
+        .cloned()
+        .unwrap_or_else(|| panic!("{username} has not enrolled in this test"));
+    let step = current_step().max(last + 1);
+    while step > current_step() + 1 {
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    TOTP.lock().unwrap().insert(key, (secret.clone(), step));
+    totp_at(&secret, step)
 }
 
 /// A staff member's browser without JavaScript.
@@ -86,6 +162,10 @@ impl StaffBrowser {
 
     /// Signs in (password and, where due, the second factor) and keeps the CSRF token;
     /// panics if that fails. A national administrator then works on RUTAN-SERANG.
+    ///
+    /// The second factor is handled like a person with an authenticator app would: on the
+    /// first login of an account that must enrol, the secret is read from the enrolment page
+    /// and remembered (per server and username); later logins compute a fresh code from it.
     pub async fn login(app: &TestApp, who: (&str, &str)) -> StaffBrowser {
         let mut b = StaffBrowser::new(app);
         let page = b
@@ -98,6 +178,9 @@ impl StaffBrowser {
             who.0,
             page.body
         );
+        if page.location().starts_with("/staff/login/totp") {
+            b.second_factor(app, who.0, page.location()).await;
+        }
         let home = b.get("/staff").await;
         assert_eq!(home.status, StatusCode::OK, "{}", home.body);
         b.csrf = home.hidden("csrf");
@@ -108,6 +191,42 @@ impl StaffBrowser {
             assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
         }
         b
+    }
+
+    /// From the code page `at` (after the password), enrols or types a code; panics if the
+    /// session does not open.
+    pub async fn second_factor(&mut self, app: &TestApp, username: &str, at: &str) {
+        let mut page = self.get(at).await;
+        if page.status == StatusCode::SEE_OTHER && page.location().starts_with("/staff/login/enrol")
+        {
+            let to = page.location().to_string();
+            page = self.get(&to).await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+            let secret = page.totp_secret();
+            remember_totp_secret(app, username, &secret);
+            let code = totp_code(app, username).await;
+            let csrf = page.hidden("csrf");
+            let next = page.hidden("next");
+            let done = self
+                .post_raw(
+                    "/staff/login/enrol",
+                    &[("csrf", &csrf), ("next", &next), ("code", &code)],
+                )
+                .await;
+            assert_eq!(done.status, StatusCode::SEE_OTHER, "enrol: {}", done.body);
+            return;
+        }
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let code = totp_code(app, username).await;
+        let csrf = page.hidden("csrf");
+        let next = page.hidden("next");
+        let done = self
+            .post_raw(
+                "/staff/login/totp",
+                &[("csrf", &csrf), ("next", &next), ("code", &code)],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "totp: {}", done.body);
     }
 
     fn cookie_header(&self) -> String {
