@@ -209,7 +209,9 @@ describe('video calls (family page, booth kiosk, officer monitor)', { timeout: 9
     const officerCtx = await browser();
     const officer = await firstPage(officerCtx);
     await officerLogin(officer, server.url);
-    await officer.goto(`${server.url}/staff/monitor/${visit.id}`);
+    await officer.goto(`${server.url}/staff/monitor`);
+    await noSeriousViolations(officer, 'monitor list');
+    await Promise.all([officer.waitForURL(`**/staff/monitor/${visit.id}`), officer.click(`a[href="/staff/monitor/${visit.id}"]`)]);
 
     // The kiosk joins by itself once it sees its booth's visit.
     await kiosk.waitForSelector('#call:not([hidden])', { timeout: 30_000 });
