@@ -104,10 +104,15 @@ pub async fn serve(args: &ServeArgs, demo: bool) -> anyhow::Result<()> {
             use axum::serve::ListenerExt;
             // `tap_io` gives the connections a `SocketAddr` as their `ConnectInfo`.
             let listener = crate::tls::TlsListener::new(listener, config)?.tap_io(|_| {});
+            // `jenguk_web::serve` starts the room service itself; this path must too.
+            let rooms = jenguk_web::call::rooms::spawn_room_service(state.clone());
+            let shutdown = state.closing_on(shutdown_signal());
             let app = jenguk_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
-            axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown_signal())
-                .await?;
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await;
+            rooms.abort();
+            served?;
         }
         None => jenguk_web::serve(listener, state, shutdown_signal()).await?,
     }

@@ -43,6 +43,7 @@ mod inmates;
 mod inmates_moves;
 mod inmates_search;
 mod login;
+mod media;
 mod migrate;
 mod notices;
 mod outbox;
@@ -85,6 +86,10 @@ pub use inmate_import::{STAGED_IMPORT_SECS, StagedImport};
 pub use inmates::{ImportReport, InmateRow, InmateSearch, NewInmate};
 pub use inmates_moves::{InmateLink, MoveReport};
 pub use inmates_search::{InmateFilter, InmateState};
+pub use media::{
+    BoothVisit, CallTimes, KioskDevice, MAKEUP_DEFAULT_LIMIT_MINUTES, MediaEventRow,
+    PAIRING_CODE_SECS, normalise_pairing_code,
+};
 pub use outbox::{DeliveryStatus, MessageKind, NewMessage, OutboxMessage};
 pub use schedule::{NewExtraSession, NewTemplate, SlotView};
 pub use schedule_change::{AffectedVisit, ChangeOutcome, ScheduleChange};

@@ -36,6 +36,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0010_inmate_imports.sql"),
     ),
     (11, include_str!("../migrations/sqlite/0011_day_board.sql")),
+    (
+        13,
+        include_str!("../migrations/sqlite/0013_video_calls.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -75,6 +79,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         11,
         include_str!("../migrations/postgres/0011_day_board.sql"),
+    ),
+    (
+        13,
+        include_str!("../migrations/postgres/0013_video_calls.sql"),
     ),
 ];
 

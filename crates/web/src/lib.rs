@@ -6,10 +6,12 @@
 //! render their own error page).
 
 pub mod api;
+pub mod call;
 pub mod error;
 pub mod extract;
 pub mod family;
 pub mod ice;
+pub mod kiosk;
 pub use jenguk_i18n as i18n;
 pub mod openapi;
 pub mod pages;
@@ -57,6 +59,9 @@ pub struct AppState {
     /// look the same token up each time. Entries live a few seconds: a token that expires is
     /// refused at most that much later.
     pub(crate) tokens: Arc<std::sync::Mutex<TokenCache>>,
+    /// Set when the server starts shutting down: long-lived responses (the call countdown's
+    /// event streams) end, so the graceful shutdown does not wait for them.
+    pub(crate) closing: Arc<tokio::sync::watch::Sender<bool>>,
     metrics: PrometheusHandle,
 }
 
@@ -106,6 +111,7 @@ impl AppState {
             media: None,
             ice: Arc::default(),
             tokens: Arc::default(),
+            closing: Arc::new(tokio::sync::watch::Sender::new(false)),
             metrics: metrics_handle(),
         }
     }
@@ -127,6 +133,19 @@ impl AppState {
     pub fn with_demo(mut self, demo: bool) -> Self {
         self.demo = demo;
         self
+    }
+
+    /// Wraps a shutdown signal so that, when it fires, the server's event streams end too
+    /// (give the wrapped future to `with_graceful_shutdown`).
+    pub fn closing_on(
+        &self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let closing = self.closing.clone();
+        async move {
+            shutdown.await;
+            closing.send_replace(true);
+        }
     }
 
     /// With the media relay for video visits.
@@ -177,6 +196,8 @@ pub fn router(state: AppState) -> Router {
         .route("/demo/outbox", get(pages::get_demo_outbox))
         .nest("/api/v1", api::routes())
         .merge(family::routes())
+        .merge(call::routes())
+        .merge(kiosk::routes())
         .merge(staff::routes())
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
@@ -318,8 +339,12 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let rooms = call::rooms::spawn_room_service(state.clone());
+    let shutdown = state.closing_on(shutdown);
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    rooms.abort();
+    served
 }

@@ -4,6 +4,7 @@
 mod auth;
 mod bench_media;
 mod bookings;
+mod call;
 mod cli;
 mod conversation;
 mod fake_graph;

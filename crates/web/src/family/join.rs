@@ -5,7 +5,10 @@
 //!
 //! Before the start it shows the time left, rendered by the server; the browser reloads it
 //! (an HTTP `Refresh` header, not a `<meta>` refresh, which accessibility checkers flag and
-//! which the family can switch off with `?auto=0`).
+//! which the family can switch off with `?auto=0`). From five minutes before the start until
+//! the call's end (slot + extension + make-up) it holds the call: the page's script
+//! (`/call/family.js`) sends its offer to `/join/{code}/offer` and follows the countdown on
+//! `/join/{code}/events` (see [`crate::call`]). Both count wrong codes on this limiter.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -15,13 +18,14 @@ use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Extension, Router};
-use jenguk_domain::{VisitCode, VisitStatus};
+use jenguk_domain::VisitCode;
 use jenguk_storage::StorageError;
 use jiff::Timestamp;
 
 use crate::AppState;
+use crate::call::{EARLY_SECS, Window, window};
 use crate::extract::{ClientIp, request_lang};
 use crate::family::page::Chrome;
 use crate::family::visits::{message, page, storage, when};
@@ -76,6 +80,8 @@ impl JoinLimiter {
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/join/{code}", get(get_join))
+        .route("/join/{code}/offer", post(crate::call::family::post_offer))
+        .route("/join/{code}/events", get(crate::call::family::get_events))
         .layer(Extension(Arc::new(JoinLimiter::default())))
 }
 
@@ -91,6 +97,10 @@ struct JoinPage {
     code: String,
     path: String,
     auto: bool,
+    /// The call page's script.
+    script: String,
+    /// `RTCConfiguration.iceServers` as JSON.
+    ice: String,
 }
 
 /// The time left, written out, rounded up to the minute.
@@ -145,24 +155,23 @@ async fn get_join(
         Ok(f) => f,
         Err(e) => return storage(lang)(e),
     };
+    let times = match state.db.call_times(v.visit.id).await {
+        Ok(t) => t,
+        Err(e) => return storage(lang)(e),
+    };
     let now = Timestamp::now();
-    let status = v.visit.status;
     let left = v.visit.start.as_second() - now.as_second();
-    let st: &'static str = match status {
-        VisitStatus::Cancelled | VisitStatus::Rejected => "cancelled",
-        VisitStatus::Completed
-        | VisitStatus::Terminated
-        | VisitStatus::NoShow
-        | VisitStatus::Refused => "ended",
-        _ if now >= v.visit.end => "ended",
-        VisitStatus::Requested => "requested",
-        _ if left > 0 => "waiting",
-        _ => "open",
+    let st: &'static str = match window(&times, now) {
+        Window::Cancelled => "cancelled",
+        Window::Ended => "ended",
+        Window::Requested => "requested",
+        Window::TooEarly => "waiting",
+        Window::Open => "open",
     };
     let auto = !query
         .as_deref()
         .is_some_and(|q| q.split('&').any(|p| p == "auto=0"));
-    let waiting = matches!(st, "waiting" | "requested") && left > 0;
+    let waiting = matches!(st, "waiting" | "requested") && left > EARLY_SECS;
     let path = format!("/join/{}", v.code.as_str());
     let t = JoinPage {
         chrome: Chrome::new(lang, "fv-title-join", &path),
@@ -173,6 +182,8 @@ async fn get_join(
         code: v.code.to_string(),
         auto: auto && waiting,
         path,
+        script: crate::call::assets::FAMILY.path(),
+        ice: crate::call::ice_json(&state, &format!("visit-{}", v.visit.id.0)),
     };
     let mut res = page(&t, StatusCode::OK);
     let h = res.headers_mut();

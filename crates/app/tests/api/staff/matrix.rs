@@ -157,6 +157,7 @@ async fn all_cases(app: &TestApp) -> Vec<Case> {
     cases.extend(super::inmates::cases(app).await);
     cases.extend(super::schedule::cases(app).await);
     cases.extend(super::account::cases(app).await);
+    cases.extend(crate::call::cases(app).await);
     cases
 }
 
