@@ -7,7 +7,9 @@
 //! CSRF token and must come from our own origin.
 
 pub mod home;
+pub mod kiosks;
 pub mod login;
+pub mod monitor;
 pub mod page;
 pub mod perm;
 pub mod session;
@@ -18,5 +20,9 @@ use crate::AppState;
 
 /// The console's pages.
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(login::routes()).merge(home::routes())
+    Router::new()
+        .merge(login::routes())
+        .merge(home::routes())
+        .merge(monitor::routes())
+        .merge(kiosks::routes())
 }

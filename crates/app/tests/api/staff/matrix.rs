@@ -140,8 +140,8 @@ pub async fn check(app: &TestApp, cases: &[Case]) {
 }
 
 /// Every console route.
-async fn all_cases(_app: &TestApp) -> Vec<Case> {
-    vec![
+async fn all_cases(app: &TestApp) -> Vec<Case> {
+    let mut cases = vec![
         Case::get("/staff", Can::SignedIn, At::Own),
         Case::post(
             "/staff/facility",
@@ -149,7 +149,10 @@ async fn all_cases(_app: &TestApp) -> Vec<Case> {
             Can::Nationwide,
             At::Own,
         ),
-    ]
+    ];
+    cases.extend(super::monitor::cases(app).await);
+    cases.extend(super::kiosks::cases(app).await);
+    cases
 }
 
 #[tokio::test]

@@ -4,8 +4,10 @@
 
 #![allow(dead_code)] // helpers used as the console areas land
 
+mod kiosks;
 mod login;
 pub mod matrix;
+mod monitor;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};
