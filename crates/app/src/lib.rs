@@ -6,6 +6,7 @@ pub mod bench;
 pub mod demo;
 pub mod import;
 pub mod serve;
+pub mod tls;
 
 use clap::Args;
 
@@ -35,6 +36,76 @@ pub struct ServeArgs {
     pub public_url: Option<String>,
     #[command(flatten)]
     pub whatsapp: WhatsAppArgs,
+    #[command(flatten)]
+    pub media: MediaArgs,
+    #[command(flatten)]
+    pub tls: TlsArgs,
+}
+
+/// Video visits: the media relay's UDP socket and the ICE servers browsers are given.
+#[derive(Args, Debug, Clone, Default)]
+pub struct MediaArgs {
+    /// UDP address of the media relay (every call goes through this one port; browsers must
+    /// reach it directly, a reverse proxy does not carry it). Default: `0.0.0.0:3478` for
+    /// `serve`, `127.0.0.1:0` (a free loopback port) for `demo`.
+    #[arg(long, env = "JENGUK_MEDIA_UDP")]
+    pub media_udp: Option<String>,
+    /// The address browsers reach the media port at, when it is not the bound one (behind a
+    /// 1:1 NAT, or bound to 0.0.0.0). Without it a loopback or unspecified bind announces
+    /// 127.0.0.1: enough for a browser on the same machine only.
+    #[arg(long, env = "JENGUK_MEDIA_PUBLIC_IP")]
+    pub media_public_ip: Option<std::net::IpAddr>,
+    /// TURN server addresses for browsers whose network blocks UDP to the relay, e.g.
+    /// `turn:turn.example.id:3478?transport=udp,turns:turn.example.id:5349?transport=tcp`
+    /// (repeat the flag or separate with commas). Needs --turn-secret.
+    #[arg(long, env = "JENGUK_TURN_URLS", value_delimiter = ',')]
+    pub turn_url: Vec<String>,
+    /// The TURN server's shared secret (coturn `static-auth-secret`): browsers get
+    /// time-limited credentials made from it, never the secret.
+    #[arg(long, env = "JENGUK_TURN_SECRET", hide_env_values = true)]
+    pub turn_secret: Option<String>,
+    /// STUN server addresses (`stun:host:port`, comma-separated), rarely needed: the relay
+    /// announces its own address.
+    #[arg(long, env = "JENGUK_STUN_URLS", value_delimiter = ',')]
+    pub stun_url: Vec<String>,
+}
+
+impl MediaArgs {
+    /// The relay's configuration (`demo` binds a free loopback port by default).
+    pub fn media_config(&self, demo: bool) -> anyhow::Result<jenguk_media::MediaConfig> {
+        let given = self.media_udp.as_deref().filter(|s| !s.trim().is_empty());
+        let udp = given.unwrap_or(if demo { "127.0.0.1:0" } else { "0.0.0.0:3478" });
+        let udp_bind = udp
+            .trim()
+            .parse()
+            .map_err(|e| anyhow::anyhow!("--media-udp {udp:?}: {e} (expected IP:PORT)"))?;
+        Ok(jenguk_media::MediaConfig {
+            udp_bind,
+            public_ip: self.media_public_ip,
+        })
+    }
+
+    /// The ICE servers handed to browsers.
+    pub fn ice_config(&self) -> anyhow::Result<jenguk_web::ice::IceConfig> {
+        jenguk_web::ice::IceConfig::new(
+            self.turn_url.clone(),
+            self.turn_secret.clone(),
+            self.stun_url.clone(),
+        )
+        .map_err(|e| anyhow::anyhow!("--turn-url/--turn-secret/--stun-url: {e}"))
+    }
+}
+
+/// HTTPS without a reverse proxy.
+#[derive(Args, Debug, Clone, Default)]
+pub struct TlsArgs {
+    /// Serve HTTPS with this certificate chain (PEM, leaf first), e.g. Let's Encrypt's
+    /// `fullchain.pem`. Needs --tls-key.
+    #[arg(long, env = "JENGUK_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<std::path::PathBuf>,
+    /// The certificate's private key (PEM).
+    #[arg(long, env = "JENGUK_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<std::path::PathBuf>,
 }
 
 /// The WhatsApp Cloud API channel. Without the four credentials the channel is off and

@@ -35,6 +35,10 @@ enum Command {
         public_url: Option<String>,
         #[command(flatten)]
         whatsapp: jenguk::WhatsAppArgs,
+        #[command(flatten)]
+        media: jenguk::MediaArgs,
+        #[command(flatten)]
+        tls: jenguk::TlsArgs,
     },
     /// Apply the database migrations and exit.
     Migrate(DbArgs),
@@ -81,6 +85,7 @@ fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    jenguk::tls::install_crypto_providers();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -108,12 +113,16 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             database,
             public_url,
             whatsapp,
+            media,
+            tls,
         } => {
             let args = ServeArgs {
                 listen,
                 db: DbArgs { database },
                 public_url,
                 whatsapp,
+                media,
+                tls,
             };
             serve::serve(&args, true).await?;
         }

@@ -1,9 +1,10 @@
 //! `jenguk serve` and `jenguk demo`.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use jenguk_storage::Db;
 use jenguk_web::AppState;
 
@@ -17,6 +18,13 @@ pub async fn serve(args: &ServeArgs, demo: bool) -> anyhow::Result<()> {
             crate::redact(&args.db.database)
         )
     })?;
+    let media_config = args.media.media_config(demo)?;
+    let ice = args.media.ice_config()?;
+    let tls = match (&args.tls.tls_cert, &args.tls.tls_key) {
+        (Some(cert), Some(key)) => Some(crate::tls::server_config(cert, key)?),
+        (None, None) => None,
+        _ => bail!("HTTPS needs both --tls-cert and --tls-key"),
+    };
     if demo {
         crate::demo::seed_if_empty(&db).await?;
     }
@@ -24,15 +32,36 @@ pub async fn serve(args: &ServeArgs, demo: bool) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
+    let sfu = jenguk_media::Sfu::start(media_config.clone())
+        .await
+        .with_context(|| {
+            format!(
+                "cannot start the media relay on UDP {} (--media-udp)",
+                media_config.udp_bind
+            )
+        })?;
     if demo {
         crate::demo::print_accounts();
     }
-    println!("Jenguk is listening on http://{addr}/");
-    tracing::info!(%addr, database = %crate::redact(&args.db.database), "serving");
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let announced = sfu.announced_addr();
+    println!(
+        "Video visits: media relay on UDP {}, announced to browsers as {announced}",
+        sfu.local_addr()
+    );
+    // Last: whoever waits for this line may stop reading stdout (and a print to a closed pipe
+    // fails).
+    println!("Jenguk is listening on {scheme}://{addr}/");
+    if !demo && media_config.public_ip.is_none() && announced.ip().is_loopback() {
+        tracing::warn!(
+            "the media relay announces {announced}: only a browser on this machine can reach it; set --media-public-ip"
+        );
+    }
+    tracing::info!(%addr, media = %sfu.local_addr(), %announced, tls = tls.is_some(), turn = ice.has_turn(), database = %crate::redact(&args.db.database), "serving");
     let public_url = args
         .public_url
         .clone()
-        .unwrap_or_else(|| format!("http://{addr}"));
+        .unwrap_or_else(|| format!("{scheme}://{addr}"));
     let whatsapp = args.whatsapp.config()?.map(Arc::new);
     let client = match &whatsapp {
         Some(cfg) => Some(Arc::new(
@@ -46,7 +75,9 @@ pub async fn serve(args: &ServeArgs, demo: bool) -> anyhow::Result<()> {
     };
     let mut state = AppState::new(db.clone())
         .with_public_url(&public_url)
-        .with_demo(demo);
+        .with_demo(demo)
+        .with_media(sfu.clone())
+        .with_ice(ice);
     if let Some(cfg) = &whatsapp {
         state = state.with_whatsapp(cfg.clone());
     }
@@ -68,7 +99,24 @@ pub async fn serve(args: &ServeArgs, demo: bool) -> anyhow::Result<()> {
     );
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(worker.run(stop_rx));
-    jenguk_web::serve(listener, state, shutdown_signal()).await?;
+    match tls {
+        Some(config) => {
+            use axum::serve::ListenerExt;
+            // `tap_io` gives the connections a `SocketAddr` as their `ConnectInfo`.
+            let listener = crate::tls::TlsListener::new(listener, config)?.tap_io(|_| {});
+            // `jenguk_web::serve` starts the room service itself; this path must too.
+            let rooms = jenguk_web::call::rooms::spawn_room_service(state.clone());
+            let app = jenguk_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown_signal())
+                .await;
+            rooms.abort();
+            served?;
+        }
+        None => jenguk_web::serve(listener, state, shutdown_signal()).await?,
+    }
+    // Calls in progress are told at once (DTLS close) rather than timing out.
+    sfu.shutdown().await;
     let _ = stop_tx.send(true);
     if tokio::time::timeout(Duration::from_secs(20), worker)
         .await

@@ -44,12 +44,12 @@ pub fn install_crypto() {
 /// All rooms of one relay and the routing of datagrams to their participants.
 pub struct Core {
     /// The relay's one host candidate: where browsers send to.
-    candidate: SocketAddr,
-    rooms: Vec<Option<Room>>,
+    pub(crate) candidate: SocketAddr,
+    pub(crate) rooms: Vec<Option<Room>>,
     /// Remote address → (room slot, participant), learned from the first accepted datagram.
-    routes: HashMap<SocketAddr, (usize, ParticipantId)>,
-    next_id: u64,
-    out: Outbox,
+    pub(crate) routes: HashMap<SocketAddr, (usize, ParticipantId)>,
+    pub(crate) next_id: u64,
+    pub(crate) out: Outbox,
 }
 
 impl Core {
@@ -107,12 +107,18 @@ impl Core {
             .position(|r| r.as_ref().is_some_and(|r| r.id == room))
     }
 
-    /// Opens a room, or updates `legal` and `ends_at` of an open one.
+    /// Opens a room, or updates `legal` and `ends_at` of a known one (a later `ends_at` opens
+    /// an ended room again). A room terminated by [`Core::set_end`] stays closed whatever this
+    /// says: only `set_end` opens it again, so a page calling `open_room` on every join cannot
+    /// undo an officer's termination.
     pub fn open_room(&mut self, now: Instant, spec: RoomSpec) -> Result<(), MediaError> {
         let deadline = self.out.instant(spec.ends_at);
         if let Some(s) = self.slot(&spec.id) {
             if let Some(room) = self.rooms[s].as_mut() {
                 room.legal = spec.legal;
+                if room.terminated {
+                    return Ok(());
+                }
             }
             return self.move_end(s, now, spec.ends_at, "ended");
         }
@@ -122,6 +128,7 @@ impl Core {
             ends_at: spec.ends_at,
             deadline,
             ended: false,
+            terminated: false,
             members: Vec::new(),
         };
         match self.rooms.iter().position(Option::is_none) {
@@ -157,6 +164,7 @@ impl Core {
         room.deadline = deadline;
         if deadline > now {
             room.ended = false;
+            room.terminated = false;
         } else if !room.ended {
             self.end_room(s, now, reason);
         }
@@ -173,6 +181,18 @@ impl Core {
             self.rooms[s] = None;
             self.update_gauges();
         }
+    }
+
+    /// Ends every room with the reason `"shutdown"` (the server is stopping) and forgets
+    /// them all.
+    pub fn shutdown(&mut self, now: Instant) {
+        for s in 0..self.rooms.len() {
+            if self.rooms[s].as_ref().is_some_and(|r| !r.ended) {
+                self.end_room(s, now, "shutdown");
+            }
+            self.rooms[s] = None;
+        }
+        self.update_gauges();
     }
 
     /// Admits a participant with the browser's SDP offer and returns the answer.
@@ -373,69 +393,5 @@ impl Core {
     /// The next event to publish.
     pub fn poll_event(&mut self) -> Option<MediaEvent> {
         self.out.events.pop_front()
-    }
-
-    /// Sends everyone away and marks the room ended.
-    fn end_room(&mut self, s: usize, now: Instant, reason: &'static str) {
-        while self.rooms[s]
-            .as_ref()
-            .is_some_and(|r| !r.members.is_empty())
-        {
-            self.remove_member(s, 0, now);
-        }
-        if let Some(room) = self.rooms[s].as_mut() {
-            room.ended = true;
-            self.out
-                .emit(&room.id, None, MediaEventKind::RoomClosed { reason }, now);
-        }
-        self.update_gauges();
-    }
-
-    /// Closes member `i`'s session (best effort: its close datagrams are queued), and emits
-    /// `Disconnected` (if it was connected) and `Left`.
-    fn remove_member(&mut self, s: usize, i: usize, now: Instant) {
-        let Some(room) = self.rooms[s].as_mut() else {
-            return;
-        };
-        let mut m = room.members.remove(i);
-        if m.rtc.is_alive() && m.rtc.close().is_ok() {
-            for _ in 0..64 {
-                match m.rtc.poll_output() {
-                    Ok(str0m::Output::Transmit(t)) => self.out.transmits.push_back(t),
-                    Ok(str0m::Output::Event(_)) => {}
-                    Ok(str0m::Output::Timeout(_)) | Err(_) => break,
-                }
-            }
-        }
-        m.rtc.disconnect();
-        let who = Some((m.id, m.role));
-        if m.connected {
-            self.out
-                .emit(&room.id, who, MediaEventKind::Disconnected, now);
-        }
-        self.out.emit(&room.id, who, MediaEventKind::Left, now);
-        self.routes.retain(|_, v| v.1 != m.id);
-    }
-
-    /// Removes the members whose session has died (closed by the browser, failed, idle).
-    fn reap(&mut self, s: usize, now: Instant) {
-        let mut removed = false;
-        while let Some(i) = self.rooms[s]
-            .as_ref()
-            .and_then(|r| r.members.iter().position(|m| !m.rtc.is_alive()))
-        {
-            self.remove_member(s, i, now);
-            removed = true;
-        }
-        if removed {
-            self.update_gauges();
-        }
-    }
-
-    fn update_gauges(&self) {
-        let rooms = self.rooms.iter().flatten();
-        let (n, p) = rooms.fold((0, 0), |(n, p), r| (n + 1, p + r.members.len() as u64));
-        Counters::set(&self.out.counters.rooms, n);
-        Counters::set(&self.out.counters.participants, p);
     }
 }

@@ -35,6 +35,7 @@ enum Command {
     SetEnd(String, SystemTime, oneshot::Sender<Result<(), MediaError>>),
     CloseRoom(String, oneshot::Sender<()>),
     Rooms(oneshot::Sender<Vec<RoomInfo>>),
+    Shutdown(oneshot::Sender<()>),
 }
 
 /// A cheap, cloneable handle to the running relay.
@@ -48,7 +49,14 @@ struct Inner {
     events: broadcast::Sender<MediaEvent>,
     counters: Arc<Counters>,
     local_addr: SocketAddr,
+    announced: SocketAddr,
 }
+
+// The web layer keeps the handle in shared state.
+const _: () = {
+    const fn shareable<T: Clone + Send + Sync + 'static>() {}
+    shareable::<Sfu>();
+};
 
 impl std::fmt::Debug for Sfu {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -105,6 +113,7 @@ impl Sfu {
                 events,
                 counters,
                 local_addr,
+                announced: candidate,
             }),
         })
     }
@@ -112,6 +121,12 @@ impl Sfu {
     /// The bound UDP address.
     pub fn local_addr(&self) -> SocketAddr {
         self.inner.local_addr
+    }
+
+    /// The address browsers are told to send to (the relay's one ICE candidate): `public_ip`
+    /// with the bound port, or the bound address with `0.0.0.0`/`::` read as loopback.
+    pub fn announced_addr(&self) -> SocketAddr {
+        self.inner.announced
     }
 
     async fn ask<T>(
@@ -123,7 +138,9 @@ impl Sfu {
         rx.await.map_err(|_| gone())
     }
 
-    /// Opens a room for a visit, or updates `legal` and `ends_at` if it is open.
+    /// Opens a room for a visit, or updates `legal` and `ends_at` of a known one (a later
+    /// `ends_at` opens an ended room again). A room terminated by [`Sfu::set_end`] stays closed
+    /// whatever this says; only `set_end` opens it again.
     pub async fn open_room(&self, spec: RoomSpec) -> Result<(), MediaError> {
         self.ask(|r| Command::OpenRoom(spec, r)).await?
     }
@@ -170,6 +187,13 @@ impl Sfu {
         self.ask(Command::Rooms).await.unwrap_or_default()
     }
 
+    /// Ends every call (`RoomClosed { reason: "shutdown" }`: the browsers are told at once
+    /// through DTLS close) and stops the relay; later calls fail with
+    /// [`MediaError::Internal`]. For a graceful server stop.
+    pub async fn shutdown(&self) {
+        let _ = self.ask(Command::Shutdown).await;
+    }
+
     /// Events from now on. A receiver that falls more than 1024 events behind gets `Lagged`.
     pub fn subscribe(&self) -> broadcast::Receiver<MediaEvent> {
         self.inner.events.subscribe()
@@ -181,7 +205,9 @@ impl Sfu {
     }
 }
 
-fn apply(core: &mut Core, command: Command) {
+/// Carries out a command; returns the reply of a shutdown, which is sent once everything
+/// the shutdown produced has gone out.
+fn apply(core: &mut Core, command: Command) -> Option<oneshot::Sender<()>> {
     let now = Instant::now();
     core.sync_clock(now, SystemTime::now());
     // A caller that stopped waiting is no reason to fail: replies are best effort.
@@ -211,7 +237,12 @@ fn apply(core: &mut Core, command: Command) {
         Command::Rooms(reply) => {
             let _ = reply.send(core.rooms());
         }
+        Command::Shutdown(reply) => {
+            core.shutdown(now);
+            return Some(reply);
+        }
     }
+    None
 }
 
 async fn run(
@@ -221,14 +252,15 @@ async fn run(
     events: broadcast::Sender<MediaEvent>,
 ) {
     let mut buf = vec![0u8; 2048];
-    loop {
+    let mut stopped = None;
+    while stopped.is_none() {
         let wake = core
             .poll_timeout()
             .min(Instant::now() + Duration::from_secs(1));
         tokio::select! {
             biased;
             command = commands.recv() => match command {
-                Some(command) => apply(&mut core, command),
+                Some(command) => stopped = apply(&mut core, command),
                 None => break,
             },
             readable = socket.readable() => {
@@ -262,6 +294,9 @@ async fn run(
         while let Some(event) = core.poll_event() {
             let _ = events.send(event);
         }
+    }
+    if let Some(reply) = stopped {
+        let _ = reply.send(());
     }
     tracing::info!("media relay stopped");
 }

@@ -33,7 +33,8 @@
 //!   (video only). This is decided in one function (`forward::route`) and tested.
 //! - **Server time:** a room is open until its `ends_at` by the server's clock. At that moment
 //!   every participant is disconnected, [`MediaEventKind::RoomClosed`] is emitted and joins are
-//!   refused with [`MediaError::RoomClosed`]. [`Sfu::set_end`] extends or terminates.
+//!   refused with [`MediaError::RoomClosed`]. [`Sfu::set_end`] extends or terminates; a
+//!   terminated room is opened again only by `set_end`, never by [`Sfu::open_room`].
 //! - At most one family and one kiosk per room (a re-join of the same role replaces the
 //!   earlier participant: a reloaded page), and at most [`MAX_MONITORS`] monitors.
 //!
@@ -60,6 +61,7 @@
 mod core;
 mod driver;
 mod forward;
+mod lifecycle;
 mod room;
 mod types;
 
@@ -69,5 +71,5 @@ pub use crate::core::{
 pub use driver::Sfu;
 pub use types::{
     Counters, Joined, MediaConfig, MediaError, MediaEvent, MediaEventKind, ParticipantId,
-    ParticipantRole, RoomInfo, RoomSpec, SfuStats,
+    ParticipantRole, RoomInfo, RoomSpec, SfuStats, UnknownRole,
 };

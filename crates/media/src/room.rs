@@ -37,11 +37,13 @@ impl Outbox {
         }
     }
 
-    /// The instant corresponding to the wall-clock time `at`.
+    /// The instant corresponding to the wall-clock time `at` (at most ten years ahead, so
+    /// that no arithmetic on it can overflow).
     pub(crate) fn instant(&self, at: SystemTime) -> Instant {
+        const FAR: Duration = Duration::from_secs(10 * 366 * 24 * 3600);
         let (i, w) = self.anchor;
         match at.duration_since(w) {
-            Ok(d) => i + d,
+            Ok(d) => i + d.min(FAR),
             Err(e) => i.checked_sub(e.duration()).unwrap_or(i),
         }
     }
@@ -147,6 +149,8 @@ pub(crate) struct Room {
     pub(crate) deadline: Instant,
     /// The room reached its deadline: everyone was sent away, joins are refused.
     pub(crate) ended: bool,
+    /// Ended by `set_end` (an officer's decision): `open_room` does not open it again.
+    pub(crate) terminated: bool,
     pub(crate) members: Vec<Member>,
 }
 
@@ -232,10 +236,16 @@ impl Room {
                 self.update_connected(i, now, out);
             }
             Event::IceConnectionStateChange(state) => {
-                self.members[i].ice_up = matches!(
-                    state,
-                    IceConnectionState::Connected | IceConnectionState::Completed
-                );
+                // Only a lost connection counts as down: `Checking` also appears while a
+                // connected session tries a new path (e.g. a phone switching networks).
+                let m = &mut self.members[i];
+                match state {
+                    IceConnectionState::Connected | IceConnectionState::Completed => {
+                        m.ice_up = true;
+                    }
+                    IceConnectionState::Disconnected => m.ice_up = false,
+                    _ => {}
+                }
                 self.update_connected(i, now, out);
             }
             Event::PeerStats(stats) => self.quality(i, &stats, now, out),

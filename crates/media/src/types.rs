@@ -40,6 +40,25 @@ impl ParticipantRole {
     }
 }
 
+/// A role name that is none of `family`, `kiosk`, `monitor`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown participant role {0:?}")]
+pub struct UnknownRole(pub String);
+
+impl std::str::FromStr for ParticipantRole {
+    type Err = UnknownRole;
+
+    /// Parses [`ParticipantRole::as_str`]'s names.
+    fn from_str(s: &str) -> Result<Self, UnknownRole> {
+        match s {
+            "family" => Ok(ParticipantRole::Family),
+            "kiosk" => Ok(ParticipantRole::Kiosk),
+            "monitor" => Ok(ParticipantRole::Monitor),
+            _ => Err(UnknownRole(s.to_owned())),
+        }
+    }
+}
+
 impl fmt::Display for ParticipantRole {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -114,10 +133,13 @@ pub enum MediaEventKind {
     Joined,
     /// Its connection came up (ICE and DTLS): media can flow.
     Connected,
-    /// Its connection went down (ICE lost, closed, or the room ended).
+    /// Its connection went down: closed by the browser (`pc.close()`: at once), lost (no ICE
+    /// consent checks for about 15 s: a closed tab, a dead network), removed, or the room
+    /// ended. A lost connection may come back (`Connected` again) within
+    /// [`IDLE_LIMIT`](crate::IDLE_LIMIT).
     Disconnected,
     /// It was removed: left, replaced by a re-join of the same role, closed its connection,
-    /// never connected within a minute, or the room ended.
+    /// was not connected for [`IDLE_LIMIT`](crate::IDLE_LIMIT), or the room ended.
     Left,
     /// Periodic link quality, every [`QUALITY_INTERVAL`](crate::QUALITY_INTERVAL).
     Quality {
@@ -133,7 +155,7 @@ pub enum MediaEventKind {
         kbps_out: u32,
     },
     /// The room closed: `"ended"` (reached `ends_at`), `"terminated"` (`set_end` to now or
-    /// earlier) or `"closed"` (`close_room`).
+    /// earlier), `"closed"` (`close_room`) or `"shutdown"` (the server is stopping).
     RoomClosed {
         /// Why.
         reason: &'static str,

@@ -10,6 +10,7 @@ pub mod call;
 pub mod error;
 pub mod extract;
 pub mod family;
+pub mod ice;
 pub mod kiosk;
 pub use jenguk_i18n as i18n;
 pub mod openapi;
@@ -52,6 +53,8 @@ pub struct AppState {
     pub demo: bool,
     /// The media relay for video visits (none: video visits are off, as in most tests).
     pub media: Option<jenguk_media::Sfu>,
+    /// The ICE servers (STUN, TURN with time-limited credentials) handed to browsers.
+    pub ice: Arc<ice::IceConfig>,
     /// Recently checked API tokens (by the token's hash), so that a burst of requests does not
     /// look the same token up each time. Entries live a few seconds: a token that expires is
     /// refused at most that much later.
@@ -103,6 +106,7 @@ impl AppState {
             public_url,
             demo: false,
             media: None,
+            ice: Arc::default(),
             tokens: Arc::default(),
             metrics: metrics_handle(),
         }
@@ -130,6 +134,12 @@ impl AppState {
     /// With the media relay for video visits.
     pub fn with_media(mut self, sfu: jenguk_media::Sfu) -> Self {
         self.media = Some(sfu);
+        self
+    }
+
+    /// With the ICE servers handed to browsers.
+    pub fn with_ice(mut self, ice: ice::IceConfig) -> Self {
+        self.ice = Arc::new(ice);
         self
     }
 }

@@ -3,6 +3,7 @@
 //! absolute numbers from different runs are not comparable).
 
 mod booking;
+mod media;
 mod whatsapp;
 
 use clap::Subcommand;
@@ -73,6 +74,30 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 0)]
         graph_latency_ms: u64,
     },
+    /// The media relay (SFU): N supervised visits of synthetic WebRTC participants on
+    /// loopback (family and kiosk sending ~400 kbit/s video + Opus-like audio, a monitor
+    /// receiving both) against the real SFU in a process of its own; prints its CPU per
+    /// forwarded stream, peak RSS and packets received against sent, next to a plain UDP relay
+    /// forwarding the same packets (baseline). Exits non-zero if a stream delivered nothing.
+    Media {
+        /// Numbers of visits to measure, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "1,5,10,20")]
+        visits: Vec<usize>,
+        /// Measured window of each run, seconds.
+        #[arg(long, default_value_t = 10.0)]
+        seconds: f64,
+        /// Sending before the window, seconds.
+        #[arg(long, default_value_t = 1.0)]
+        warmup: f64,
+    },
+    /// The SFU with a tiny signalling API for `bench media` (prints its URL; stops when
+    /// stdin closes).
+    #[command(hide = true)]
+    MediaServer,
+    /// The plain UDP relay of `bench media`'s baseline (prints its address; stops when stdin
+    /// closes).
+    #[command(hide = true)]
+    MediaRelay,
 }
 
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
@@ -117,6 +142,20 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
             })
             .await
         }
+        BenchCommand::Media {
+            visits,
+            seconds,
+            warmup,
+        } => {
+            media::run(media::Options {
+                visits,
+                seconds,
+                warmup,
+            })
+            .await
+        }
+        BenchCommand::MediaServer => media::serve_sfu().await,
+        BenchCommand::MediaRelay => tokio::task::spawn_blocking(media::serve_relay).await?,
     }
 }
 

@@ -141,6 +141,8 @@ async fn serve_prints_its_address_and_stops_cleanly_on_sigterm() {
     let database = fresh_database().await;
     let mut child = Command::new(BIN)
         .args(["serve", "--listen", "127.0.0.1:0", "--database", &database])
+        // Not the default 0.0.0.0:3478: tests run side by side.
+        .args(["--media-udp", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -43,6 +43,8 @@ pub async fn fresh_database() -> String {
 pub struct TestApp {
     pub url: String,
     pub db: Db,
+    /// The media relay the server uses.
+    pub sfu: jenguk_media::Sfu,
     pub database_url: String,
     pub client: reqwest::Client,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -102,8 +104,16 @@ async fn spawn(fake: Option<&crate::fake_graph::FakeGraph>) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let mut state =
-        jenguk_web::AppState::new(db.clone()).with_public_url(&format!("http://{addr}"));
+    // The media relay on a free loopback port: video visits are on in every test app.
+    let sfu = jenguk_media::Sfu::start(jenguk_media::MediaConfig {
+        udp_bind: "127.0.0.1:0".parse().unwrap(),
+        public_ip: None,
+    })
+    .await
+    .unwrap();
+    let mut state = jenguk_web::AppState::new(db.clone())
+        .with_public_url(&format!("http://{addr}"))
+        .with_media(sfu.clone());
     let mut worker = None;
     if let Some(fake) = fake {
         let cfg = std::sync::Arc::new(
@@ -135,6 +145,7 @@ async fn spawn(fake: Option<&crate::fake_graph::FakeGraph>) -> TestApp {
     TestApp {
         url: format!("http://{addr}"),
         db,
+        sfu,
         database_url,
         client: reqwest::Client::new(),
         shutdown: Some(tx),

@@ -100,6 +100,11 @@ async fn two_clients_call_each_other_through_the_running_relay() {
     };
     let sfu = Sfu::start(config).await.unwrap();
     assert_ne!(sfu.local_addr().port(), 0);
+    assert_eq!(sfu.announced_addr(), sfu.local_addr());
+    assert_eq!(
+        "kiosk".parse::<ParticipantRole>(),
+        Ok(ParticipantRole::Kiosk)
+    );
     let mut events = sfu.subscribe();
     let spec = RoomSpec {
         id: "42".to_owned(),
@@ -169,4 +174,27 @@ async fn two_clients_call_each_other_through_the_running_relay() {
     );
     sfu.close_room("42").await;
     assert!(sfu.rooms().await.is_empty());
+
+    // A graceful stop ends what is open and stops the relay.
+    let spec = RoomSpec {
+        id: "43".to_owned(),
+        legal: true,
+        ends_at: SystemTime::now() + Duration::from_secs(60),
+    };
+    sfu.open_room(spec.clone()).await.unwrap();
+    sfu.shutdown().await;
+    let mut reasons = Vec::new();
+    while let Ok(e) = events.try_recv() {
+        if let MediaEventKind::RoomClosed { reason } = e.kind {
+            reasons.push((e.room, reason));
+        }
+    }
+    assert!(
+        reasons.contains(&("43".to_owned(), "shutdown")),
+        "{reasons:?}"
+    );
+    assert!(matches!(
+        sfu.open_room(spec).await,
+        Err(jenguk_media::MediaError::Internal(_))
+    ));
 }

@@ -31,6 +31,8 @@ pub struct Client {
     /// Events that would mean the session changed after the first negotiation.
     pub renegotiations: u32,
     pub connected: bool,
+    /// A paused client neither sends nor receives (a phone in a tunnel).
+    pub paused: bool,
     timeout: Instant,
 }
 
@@ -50,6 +52,7 @@ impl Client {
             keyframe_requests: HashMap::new(),
             renegotiations: 0,
             connected: false,
+            paused: false,
             timeout: now,
         }
     }
@@ -218,7 +221,7 @@ impl World {
         self.now += step;
         let now = self.now;
         let mut to_relay = Vec::new();
-        for c in &mut self.clients {
+        for c in self.clients.iter_mut().filter(|c| !c.paused) {
             if c.rtc.is_alive() && c.timeout <= now {
                 c.rtc.handle_input(Input::Timeout(now)).unwrap();
             }
@@ -236,7 +239,7 @@ impl World {
                 let Some(c) = self.clients.iter_mut().find(|c| c.addr == t.destination) else {
                     continue;
                 };
-                if !c.rtc.is_alive() {
+                if !c.rtc.is_alive() || c.paused {
                     continue;
                 }
                 let input = Input::Receive(
@@ -280,7 +283,7 @@ impl World {
             self.frames += 1;
             let (now, seq) = (self.now, self.frames);
             for c in &mut self.clients {
-                if c.mids.len() == 2 && c.connected && c.rtc.is_alive() {
+                if c.mids.len() == 2 && c.connected && c.rtc.is_alive() && !c.paused {
                     c.write(0, now, start, seq);
                     c.write(1, now, start, seq);
                 }

@@ -79,6 +79,27 @@ fn in_a_legal_room_a_monitor_gets_video_but_no_audio() {
 }
 
 #[test]
+fn marking_a_live_room_legal_stops_the_monitors_audio_at_once() {
+    let mut w = call(false);
+    w.join("officer", "visit-1", Monitor).unwrap();
+    w.connect_all();
+    w.talk(1000);
+    let audio = |w: &World| w.client("officer").bytes(0) + w.client("officer").bytes(2);
+    assert!(audio(&w) > 1_000);
+    w.open("visit-1", true, 600);
+    let (audio_then, video_then) = (audio(&w), w.client("officer").bytes(1));
+    let peers_then = w.client("kiosk").bytes(0);
+    w.talk(2000);
+    assert_eq!(
+        audio(&w),
+        audio_then,
+        "audio reached the monitor after legal was set"
+    );
+    assert!(w.client("officer").bytes(1) > video_then + 20_000);
+    assert!(w.client("kiosk").bytes(0) > peers_then + 1_000);
+}
+
+#[test]
 fn a_monitor_joining_changes_nothing_for_the_peers() {
     let mut w = call(false);
     w.talk(1000);
@@ -166,6 +187,16 @@ fn the_room_ends_on_time_refuses_late_joins_and_can_be_extended() {
     };
     assert!(w.events.iter().any(|e| e.kind == terminated));
     assert_eq!(closed(&w), 2);
+
+    // A terminated room stays closed when the web layer opens it again as usual...
+    w.open("visit-1", false, 600);
+    assert_eq!(
+        w.join("again", "visit-1", Family).err(),
+        Some(MediaError::RoomClosed)
+    );
+    // ...until the end is explicitly moved.
+    w.core.set_end(w.now, "visit-1", w.wall(600)).unwrap();
+    assert!(w.join("again", "visit-1", Family).is_ok());
 }
 
 #[test]
@@ -251,4 +282,101 @@ fn quality_is_reported_for_every_participant() {
         assert!(kbps.len() >= 2, "{name}: {kbps:?}");
         assert!(kbps.iter().any(|k| *k > 100), "{name}: {kbps:?}");
     }
+}
+
+#[test]
+fn far_future_and_past_end_times_are_safe() {
+    let mut w = World::new();
+    let spec = |id: &str, ends_at| jenguk_media::RoomSpec {
+        id: id.to_owned(),
+        legal: false,
+        ends_at,
+    };
+    let far = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(u64::from(u32::MAX) * 8);
+    w.core.open_room(w.now, spec("far", far)).unwrap();
+    w.core
+        .open_room(w.now, spec("past", std::time::SystemTime::UNIX_EPOCH))
+        .unwrap();
+    w.join("family", "far", Family).unwrap();
+    assert_eq!(
+        w.join("x", "past", Family).err(),
+        Some(MediaError::RoomClosed)
+    );
+    w.step(Duration::from_millis(10));
+    let ended: Vec<_> = w
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, MediaEventKind::RoomClosed { .. }))
+        .map(|e| e.room.as_str())
+        .collect();
+    assert_eq!(ended, ["past"]);
+}
+
+#[test]
+fn a_closed_or_silent_participant_is_removed() {
+    let mut w = call(false);
+    w.talk(500);
+    // The family hangs up (pc.close() in a browser): gone at once.
+    let family = w.client("family").participant;
+    w.client_mut("family").rtc.close().unwrap();
+    w.talk(200);
+    let family_events: Vec<_> = w
+        .events
+        .iter()
+        .filter(|e| e.participant == family)
+        .map(|e| e.kind.clone())
+        .filter(|k| !matches!(k, MediaEventKind::Quality { .. }))
+        .collect();
+    use MediaEventKind::{Connected, Disconnected, Joined, Left};
+    assert_eq!(family_events, [Joined, Connected, Disconnected, Left]);
+    assert_eq!(w.core.rooms()[0].participants.len(), 1);
+
+    // An offer that is not SDP is refused.
+    let joined = w.core.join(w.now, "visit-1", Monitor, "hello");
+    assert!(matches!(joined, Err(MediaError::BadOffer(_))), "{joined:?}");
+
+    // A participant that never connects is dropped after the idle limit.
+    w.join("officer", "visit-1", Monitor).unwrap();
+    w.clients.pop(); // its browser never sends anything
+    let before = w.core.rooms()[0].participants.len();
+    for _ in 0..62 {
+        w.step(Duration::from_secs(1));
+    }
+    let after = w.core.rooms()[0].participants.len();
+    assert!(after < before, "{before} → {after}");
+    assert!(w.core.rooms()[0].participants.iter().all(|p| p.1 == Kiosk));
+}
+
+#[test]
+fn a_lost_connection_is_reported_and_so_is_its_return() {
+    let mut w = call(false);
+    w.talk(1000);
+    let family = w.client("family").participant;
+    let kinds = |w: &World| -> Vec<MediaEventKind> {
+        w.events
+            .iter()
+            .filter(|e| e.participant == family)
+            .map(|e| e.kind.clone())
+            .filter(|k| matches!(k, MediaEventKind::Connected | MediaEventKind::Disconnected))
+            .collect()
+    };
+    w.client_mut("family").paused = true;
+    w.talk(25_000);
+    assert_eq!(
+        kinds(&w),
+        [MediaEventKind::Connected, MediaEventKind::Disconnected]
+    );
+    assert_eq!(
+        w.core.rooms()[0].participants[0],
+        (family.unwrap(), Family, false)
+    );
+
+    // Back within the idle limit: connected again, media flows again.
+    w.client_mut("family").paused = false;
+    w.talk(3000);
+    let c = MediaEventKind::Connected;
+    assert_eq!(kinds(&w), [c.clone(), MediaEventKind::Disconnected, c]);
+    let before = w.client("kiosk").bytes(1);
+    w.talk(1000);
+    assert!(w.client("kiosk").bytes(1) > before + 10_000);
 }

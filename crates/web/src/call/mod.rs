@@ -149,6 +149,12 @@ pub fn sfu(state: &AppState) -> Result<&jenguk_media::Sfu, ApiError> {
     })
 }
 
+/// `RTCConfiguration.iceServers` for a page, as JSON (TURN credentials for `user`).
+pub fn ice_json(state: &AppState, user: &str) -> String {
+    serde_json::to_string(&state.ice.ice_servers(user, SystemTime::now()))
+        .unwrap_or_else(|_| "[]".to_string())
+}
+
 /// A storage error as an API error.
 pub fn from_storage(e: StorageError) -> ApiError {
     ApiError::from(e)

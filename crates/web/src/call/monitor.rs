@@ -18,7 +18,6 @@ use serde_json::json;
 use crate::AppState;
 use crate::call::{Offer, assets, join_room, refusal, window};
 use crate::error::ApiError;
-use crate::extract::ApiJson;
 use crate::family::page::render;
 use crate::family::visits::when;
 use crate::staff::page::{StaffChrome, StaffError};
@@ -40,6 +39,7 @@ struct MonitorPage {
     when: String,
     legal: bool,
     script: String,
+    ice: String,
 }
 
 async fn get_monitor(
@@ -64,6 +64,7 @@ async fn get_monitor(
         when: when(staff.lang, v.visit.start, &v.time_zone),
         legal: v.visit.kind == VisitKind::Legal,
         script: assets::MONITOR.path(),
+        ice: crate::call::ice_json(&state, &format!("staff-{}", staff.user.id.0)),
     }))
 }
 
@@ -71,16 +72,22 @@ async fn post_offer(
     State(state): State<AppState>,
     staff: Staff,
     Path(visit): Path<i64>,
-    ApiJson(offer): ApiJson<Offer>,
+    body: axum::body::Bytes,
 ) -> Result<Response, Response> {
     let v = match state.db.visit_by_id(VisitId(visit)).await {
         Ok(v) => v,
         Err(e) => return Err(ApiError::from(e).into_response()),
     };
+    // Role and facility first: a refused request learns nothing from its body.
     staff
         .require_at(&state, Can::Monitor, v.visit.facility_id)
         .await
         .map_err(IntoResponse::into_response)?;
+    let offer: Offer = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::invalid("malformed_json", "error-malformed-json")
+            .arg("detail", e.to_string())
+            .into_response()
+    })?;
     if staff
         .check_csrf(offer.csrf.as_deref().unwrap_or(""))
         .is_err()

@@ -183,7 +183,7 @@ async fn get_join(
         auto: auto && waiting,
         path,
         script: crate::call::assets::FAMILY.path(),
-        ice: "[]".to_string(),
+        ice: crate::call::ice_json(&state, &format!("visit-{}", v.visit.id.0)),
     };
     let mut res = page(&t, StatusCode::OK);
     let h = res.headers_mut();

@@ -100,7 +100,7 @@ async fn get_kiosk(
         pairing_code: (!device.is_active())
             .then(|| device.pairing_code.clone().unwrap_or_default()),
         script: assets::KIOSK.path(),
-        ice: "[]".to_string(),
+        ice: crate::call::ice_json(&state, &format!("kiosk-{}", device.id)),
     };
     let mut res = render(&page);
     let h = res.headers_mut();
@@ -178,6 +178,7 @@ async fn get_state(
         "paired": true,
         "facility": facility.name,
         "booth": booth_name,
+        "time_zone": facility.time_zone,
         "now": millis(now),
         "clock": clock(lang, now.to_zoned(tz).time()),
         "next": next,

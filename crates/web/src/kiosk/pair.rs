@@ -80,8 +80,9 @@ async fn page(
     Ok(res)
 }
 
-async fn get_pair() -> Redirect {
-    Redirect::to("/staff/kiosks#pair")
+async fn get_pair(State(state): State<AppState>, staff: Staff) -> Result<Redirect, StaffError> {
+    staff.require(&state, Can::Configure).await?;
+    Ok(Redirect::to("/staff/kiosks#pair"))
 }
 
 async fn post_pair(

@@ -42,22 +42,13 @@ async fn paired_kiosk(app: &TestApp, facility: &str, booth: usize) -> (KioskDevi
     (k, token)
 }
 
-/// Every route of the kiosk page (and the pairing form it hosts), for the matrix.
+/// Every route of the kiosk page, for the matrix (the pairing form's routes are in
+/// `call::monitor::cases`).
 pub async fn cases(app: &TestApp) -> Vec<Case> {
     let (s, _) = paired_kiosk(app, "RUTAN-SERANG", 0).await;
     let (m, _) = paired_kiosk(app, "LAPAS-MAKASSAR", 0).await;
-    let (fresh, _) = app.db.create_kiosk(jiff::Timestamp::now()).await.unwrap();
-    let code = fresh.pairing_code.unwrap();
-    let booth = booths(app, "RUTAN-SERANG").await[1].0.to_string();
     vec![
         Case::get("/staff/kiosks", Can::Configure, At::Own),
-        Case::get("/staff/kiosks/pair", Can::SignedIn, At::Own),
-        Case::post(
-            "/staff/kiosks/pair",
-            &[("code", code.as_str()), ("booth", booth.as_str())],
-            Can::Configure,
-            At::Serang,
-        ),
         Case::post(
             &format!("/staff/kiosks/{}/revoke", s.id),
             &[],

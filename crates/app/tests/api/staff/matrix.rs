@@ -141,7 +141,8 @@ pub async fn check(app: &TestApp, cases: &[Case]) {
 
 /// Every console route.
 async fn all_cases(app: &TestApp) -> Vec<Case> {
-    let mut cases = vec![
+    let mut cases = crate::call::cases(app).await;
+    cases.extend(vec![
         Case::get("/staff", Can::SignedIn, At::Own),
         Case::post(
             "/staff/facility",
@@ -149,7 +150,7 @@ async fn all_cases(app: &TestApp) -> Vec<Case> {
             Can::Nationwide,
             At::Own,
         ),
-    ];
+    ]);
     cases.extend(super::monitor::cases(app).await);
     cases.extend(super::kiosks::cases(app).await);
     cases

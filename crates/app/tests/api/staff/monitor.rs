@@ -1,36 +1,17 @@
 //! The live-call grid `/staff/monitor`, its JSON list and ending a call with a reason.
 
-use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};
 
 use jenguk_domain::{FacilityCode, VisitId, VisitStatus};
-use jenguk_media::{MediaConfig, RoomSpec, Sfu};
+use jenguk_media::RoomSpec;
 use jenguk_storage::VisitView;
 use jenguk_web::staff::perm::Can;
 use reqwest::StatusCode;
 use serde_json::Value;
-use sqlx::Connection;
 
 use super::matrix::{At, Case};
 use super::{OFFICER_SERANG, OPERATOR_MAKASSAR, OPERATOR_SERANG, StaffBrowser};
 use crate::helpers::{TestApp, spawn_app};
-
-/// Runs one statement on the test database (for what the product cannot do: a visit that is
-/// running now, when families book from tomorrow on).
-pub async fn exec(app: &TestApp, sql: &str) {
-    let sql = sqlx::AssertSqlSafe(sql.to_string());
-    if app.database_url.starts_with("postgres") {
-        let mut c = sqlx::PgConnection::connect(&app.database_url)
-            .await
-            .unwrap();
-        sqlx::query(sql).execute(&mut c).await.unwrap();
-    } else {
-        let mut c = sqlx::SqliteConnection::connect(&app.database_url)
-            .await
-            .unwrap();
-        sqlx::query(sql).execute(&mut c).await.unwrap();
-    }
-}
 
 /// The demo's booked visits of a facility.
 pub async fn booked(app: &TestApp, facility: &str) -> Vec<VisitView> {
@@ -58,9 +39,9 @@ pub async fn booked(app: &TestApp, facility: &str) -> Vec<VisitView> {
 /// Moves a visit to "started a minute ago, 30 minutes long" with this status (and kind).
 pub async fn make_live(app: &TestApp, visit: VisitId, status: &str, kind: &str) {
     let now = jiff::Timestamp::now().as_second();
-    exec(
+    crate::call::exec(
         app,
-        &format!(
+        format!(
             "UPDATE visits SET start_at = {}, end_at = {}, status = '{status}', kind = '{kind}' WHERE id = {}",
             now - 60,
             now + 1800,
@@ -265,34 +246,13 @@ async fn ending_a_call_needs_a_reason_and_a_running_call() {
     app.stop().await;
 }
 
-/// A second server over the test app's database with the media relay on (and so the room
-/// service); `TestApp`'s own server runs without one.
-async fn media_server(app: &TestApp) -> (String, Sfu, tokio::sync::oneshot::Sender<()>) {
-    let sfu = Sfu::start(MediaConfig {
-        udp_bind: "127.0.0.1:0".parse::<SocketAddr>().unwrap(),
-        public_ip: None,
-    })
-    .await
-    .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let state = jenguk_web::AppState::new(app.db.clone())
-        .with_public_url(&url)
-        .with_media(sfu.clone());
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(jenguk_web::serve(listener, state, async move {
-        let _ = rx.await;
-    }));
-    (url, sfu, tx)
-}
-
 #[tokio::test]
 async fn ending_a_call_terminates_it_tells_the_family_and_closes_the_room() {
     let app = spawn_app().await;
     let (s, _) = two_live_calls(&app).await;
     let waiting = booked(&app, "RUTAN-SERANG").await.remove(0);
     make_live(&app, waiting.visit.id, "checked_in", "family").await;
-    let (url, sfu, stop) = media_server(&app).await;
+    let sfu = app.sfu.clone();
     for v in [&s, &waiting] {
         sfu.open_room(RoomSpec {
             id: v.visit.id.0.to_string(),
@@ -303,7 +263,6 @@ async fn ending_a_call_terminates_it_tells_the_family_and_closes_the_room() {
         .unwrap();
     }
     let mut b = StaffBrowser::login(&app, OFFICER_SERANG).await;
-    b.url = url;
 
     // A checked-in visit with an open room (one side waiting) is live too.
     let calls: Value = serde_json::from_str(&b.get("/staff/monitor/calls").await.body).unwrap();
@@ -384,6 +343,5 @@ async fn ending_a_call_terminates_it_tells_the_family_and_closes_the_room() {
     );
     let calls: Value = serde_json::from_str(&b.get("/staff/monitor/calls").await.body).unwrap();
     assert_eq!(ids(&calls), vec![waiting.visit.id.0]);
-    let _ = stop.send(());
     app.stop().await;
 }
