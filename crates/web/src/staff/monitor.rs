@@ -224,17 +224,23 @@ async fn get_grid(
     staff: Staff,
     Query(q): Query<GridQuery>,
 ) -> Result<Response, StaffError> {
+    let facility = staff.facility_for(&state, Can::Monitor).await?;
     let notice = match q.ended {
-        Some(id) => ended_notice(&state, staff.lang, id).await,
+        Some(id) => ended_notice(&state, &facility, staff.lang, id).await,
         None => None,
     };
     grid(&state, &staff, notice, None, StatusCode::OK).await
 }
 
-/// "The call with X was ended" for a visit of the user's facility that is terminated.
-async fn ended_notice(state: &AppState, lang: Lang, visit: i64) -> Option<String> {
+/// "The call with X was ended" for a terminated visit of the facility being worked on.
+async fn ended_notice(
+    state: &AppState,
+    facility: &Facility,
+    lang: Lang,
+    visit: i64,
+) -> Option<String> {
     let v = state.db.visit_by_id(VisitId(visit)).await.ok()?;
-    if v.visit.status != VisitStatus::Terminated {
+    if v.visit.status != VisitStatus::Terminated || v.visit.facility_id != facility.id {
         return None;
     }
     let inmate = state.db.inmate(v.visit.inmate_id).await.ok()?;

@@ -343,5 +343,13 @@ async fn ending_a_call_terminates_it_tells_the_family_and_closes_the_room() {
     );
     let calls: Value = serde_json::from_str(&b.get("/staff/monitor/calls").await.body).unwrap();
     assert_eq!(ids(&calls), vec![waiting.visit.id.0]);
+    // Another facility's staff learn nothing from the notice's address.
+    let mut mk = StaffBrowser::login(&app, OPERATOR_MAKASSAR).await;
+    let page = mk
+        .get(&format!("/staff/monitor?ended={}", s.visit.id.0))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.has("telah diakhiri"), "{}", page.body);
+    assert!(!page.has(&inmate_name(&app, &s).await));
     app.stop().await;
 }
