@@ -114,6 +114,8 @@ async fn check(tx: &mut Tx, req: &BookingRequest, now: Timestamp) -> Result<Chec
     );
     let inmate = lock_inmate(tx, req.inmate_id).await?;
     let visitor = lock_visitor(tx, req.visitor_id).await?;
+    // A ban at this facility counts like a ban everywhere.
+    let visitor = crate::bans::with_facility_ban(tx, visitor, facility.id).await?;
     let link = link_between(tx, req.visitor_id, req.inmate_id).await?;
 
     let counts = match &slot {

@@ -26,9 +26,11 @@ macro_rules! quota_statuses {
 
 mod audit;
 mod auth;
+mod bans;
 mod booking;
 mod channels;
 mod chat;
+mod desk;
 mod error;
 mod facilities;
 mod family;
@@ -55,8 +57,10 @@ use tokio::sync::Mutex;
 
 pub use audit::{AuditEntry, AuditEvent};
 pub use auth::{Role, StaffUser, TokenIssued};
+pub use bans::Ban;
 pub use channels::FacilityChannel;
 pub use chat::ChatSession;
+pub use desk::{LinkRequest, Via, VisitLine};
 pub use error::StorageError;
 pub use facilities::NewFacility;
 pub use family::{Companion, FamilySession, NewSession, Rating, SESSION_IDLE_SECS};

@@ -24,6 +24,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0007_staff_console.sql"),
     ),
     (
+        9,
+        include_str!("../migrations/sqlite/0009_visitor_bans.sql"),
+    ),
+    (
         13,
         include_str!("../migrations/sqlite/0013_video_calls.sql"),
     ),
@@ -50,6 +54,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         7,
         include_str!("../migrations/postgres/0007_staff_console.sql"),
+    ),
+    (
+        9,
+        include_str!("../migrations/postgres/0009_visitor_bans.sql"),
     ),
     (
         13,

@@ -17,7 +17,7 @@ CREATE INDEX staff_sessions_user ON staff_sessions (user_id);
 ALTER TABLE users ADD COLUMN totp_secret TEXT;
 ALTER TABLE users ADD COLUMN totp_enabled BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE users ADD COLUMN totp_last_step BIGINT;
-ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT FALSE;
+ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN locked_until BIGINT;
 ALTER TABLE users ADD COLUMN password_changed_at BIGINT;
 

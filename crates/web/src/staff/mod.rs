@@ -6,6 +6,8 @@
 //! the audit trail as `staff.denied` and changes nothing. Every form carries the session's
 //! CSRF token and must come from our own origin.
 
+pub mod approvals;
+pub mod book;
 pub mod home;
 pub mod kiosks;
 pub mod login;
@@ -13,6 +15,7 @@ pub mod monitor;
 pub mod page;
 pub mod perm;
 pub mod session;
+pub mod visitors;
 
 use axum::Router;
 
@@ -23,6 +26,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(login::routes())
         .merge(home::routes())
+        .merge(approvals::routes())
+        .merge(visitors::routes())
+        .merge(book::routes())
         .merge(monitor::routes())
         .merge(kiosks::routes())
 }

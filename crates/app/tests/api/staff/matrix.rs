@@ -141,8 +141,7 @@ pub async fn check(app: &TestApp, cases: &[Case]) {
 
 /// Every console route.
 async fn all_cases(app: &TestApp) -> Vec<Case> {
-    let mut cases = crate::call::cases(app).await;
-    cases.extend(vec![
+    let mut cases = vec![
         Case::get("/staff", Can::SignedIn, At::Own),
         Case::post(
             "/staff/facility",
@@ -150,7 +149,11 @@ async fn all_cases(app: &TestApp) -> Vec<Case> {
             Can::Nationwide,
             At::Own,
         ),
-    ]);
+    ];
+    cases.extend(super::approvals::cases(app).await);
+    cases.extend(super::visitors::cases(app).await);
+    cases.extend(super::book::cases(app).await);
+    cases.extend(crate::call::cases(app).await);
     cases.extend(super::monitor::cases(app).await);
     cases.extend(super::kiosks::cases(app).await);
     cases

@@ -4,10 +4,13 @@
 
 #![allow(dead_code)] // helpers used as the console areas land
 
+pub mod approvals;
+pub mod book;
 mod kiosks;
 mod login;
 pub mod matrix;
 mod monitor;
+pub mod visitors;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};
