@@ -1,6 +1,7 @@
 // The console's live-call grid (/staff/monitor) and booth kiosks page (/staff/kiosks) in
 // Debian's Chromium: axe finds no serious or critical violation on either; the grid shows
-// each live call with its ticking time left, marks a legal visit, adds a call that starts
+// each live call with its ticking time left, marks a legal visit, lets four calls be watched
+// at once and no fifth, adds a call that starts
 // while it is open; a kiosk is paired from the kiosks page, shows online, and falls back to a
 // new pairing code when revoked; an officer watches a call from the grid and ends it with a
 // reason, and the family's call page shows the call ended.
@@ -102,7 +103,24 @@ describe('staff live-call grid and kiosks page', { timeout: 600_000 }, () => {
     await sql(server.databaseUrl, `UPDATE visits SET status = 'completed' WHERE id = ${later.id}`);
     await page.waitForSelector(`#call-${later.id}`, { state: 'detached', timeout: 15_000 });
     await noSeriousViolations(page, '/staff/monitor after an update');
-    for (const v of [family, legal]) await sql(server.databaseUrl, `UPDATE visits SET status = 'completed' WHERE id = ${v.id}`);
+
+    // At most four watched at once: the fifth is refused with a message and nothing is sent.
+    const more = [];
+    for (const booth of [1, 4, 1]) more.push(await makeVisit(server, { startIn: -10, len: 600, booth }));
+    const five = [family, legal, ...more];
+    for (const v of more) await page.waitForSelector(`#call-${v.id} .watch:not([hidden])`, { timeout: 15_000 });
+    for (const v of five) await page.click(`#call-${v.id} .watch`);
+    const pressed = await page.$$eval('.tile .watch[aria-pressed="true"]', (b) => b.length);
+    assert.equal(pressed, 4);
+    const last = `#call-${five[4].id}`;
+    assert.equal(await page.getAttribute(`${last} .watch`, 'aria-pressed'), 'false');
+    assert.match(await page.textContent(`${last} .watch-status`), /sudah memantau 4/);
+    await sleep(1000);
+    const [[offers]] = await sql(server.databaseUrl, `SELECT COUNT(*) FROM audit_events WHERE action = 'visit.monitor' AND target_id = '${five[4].id}'`);
+    assert.equal(Number(offers), 0, 'the fifth call was not joined');
+    for (const v of five.slice(0, 4)) await page.click(`#call-${v.id} .watch`);
+    assert.equal(await page.$$eval('.tile .watch[aria-pressed="true"]', (b) => b.length), 0);
+    for (const v of [family, legal, ...more]) await sql(server.databaseUrl, `UPDATE visits SET status = 'completed' WHERE id = ${v.id}`);
     await closeAll();
   });
 
