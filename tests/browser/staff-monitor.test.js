@@ -1,9 +1,10 @@
 // The console's live-call grid (/staff/monitor) and booth kiosks page (/staff/kiosks) in
 // Debian's Chromium: axe finds no serious or critical violation on either; the grid shows
 // each live call with its ticking time left, marks a legal visit, adds a call that starts
-// while it is open, lets four calls be watched at once and no fifth; a kiosk is paired from the kiosks page, shows online, and falls back to a
-// new pairing code when revoked; an officer watches a call from the grid and ends it with a
-// reason, and the family's call page shows the call ended.
+// while it is open, lets four calls be watched at once and no fifth; a kiosk is paired from
+// the kiosks page, shows online, and falls back to a new pairing code when revoked; an
+// officer watches a call from the grid and ends it with a reason, and the family's call page
+// shows the call ended.
 //
 // At most three Chromium instances at once (two cores).
 
