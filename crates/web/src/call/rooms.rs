@@ -45,6 +45,11 @@ pub fn spawn_room_service(state: AppState) -> JoinHandle<()> {
     })
 }
 
+/// What the service remembers of the rooms between events (public for tests that feed it
+/// events).
+#[derive(Default)]
+pub struct Books(HashMap<String, RoomBook>);
+
 /// What the service remembers of a room between events.
 #[derive(Default)]
 struct RoomBook {
@@ -60,15 +65,15 @@ async fn run(state: AppState, sfu: Sfu) {
     let mut events = sfu.subscribe();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut books: HashMap<String, RoomBook> = HashMap::new();
+    let mut books = Books::default();
     loop {
         tokio::select! {
             _ = tick.tick() => {
                 for room in sfu.rooms().await {
-                    sync_room(&state, &sfu, &room, &mut books).await;
+                    sync_room(&state, &sfu, &room, &mut books.0).await;
                 }
                 let open: Vec<String> = sfu.rooms().await.into_iter().map(|r| r.id).collect();
-                books.retain(|id, _| open.contains(id));
+                books.0.retain(|id, _| open.contains(id));
             }
             ev = events.recv() => match ev {
                 Ok(ev) => on_event(&state, &mut books, ev).await,
@@ -162,7 +167,8 @@ fn kind_name(k: &MediaEventKind) -> (&'static str, serde_json::Value) {
     }
 }
 
-async fn on_event(state: &AppState, books: &mut HashMap<String, RoomBook>, ev: MediaEvent) {
+/// Handles one relay event: records it, gives back time a peer was away, starts the call.
+pub async fn on_event(state: &AppState, books: &mut Books, ev: MediaEvent) {
     let Ok(id) = ev.room.parse::<i64>() else {
         return;
     };
@@ -180,7 +186,7 @@ async fn on_event(state: &AppState, books: &mut HashMap<String, RoomBook>, ev: M
     {
         tracing::warn!(error = %e, visit = id, "could not record a media event");
     }
-    let book = books.entry(ev.room.clone()).or_default();
+    let book = books.0.entry(ev.room.clone()).or_default();
     let peer = ev
         .role
         .filter(|r| matches!(r, ParticipantRole::Family | ParticipantRole::Kiosk));

@@ -163,3 +163,102 @@ async fn make_up_time_is_capped_by_the_limit_and_the_booths_next_visit() {
     assert_eq!(app.db.add_makeup(c, 1000, now).await.unwrap(), 300);
     app.stop().await;
 }
+
+fn event(
+    room: VisitId,
+    p: u64,
+    role: jenguk_media::ParticipantRole,
+    kind: jenguk_media::MediaEventKind,
+    at: SystemTime,
+) -> jenguk_media::MediaEvent {
+    jenguk_media::MediaEvent {
+        room: room.0.to_string(),
+        participant: Some(jenguk_media::ParticipantId(p)),
+        role: Some(role),
+        kind,
+        at,
+    }
+}
+
+#[tokio::test]
+async fn a_peer_back_after_a_drop_gets_its_time_back_and_both_in_start_the_call() {
+    use jenguk_media::MediaEventKind::{Connected, Disconnected, Joined, Left};
+    use jenguk_media::ParticipantRole::{Family, Kiosk};
+    let app = spawn_app().await;
+    let (id, _) = visit(&app, "RUTAN-SERANG", -120, 900, 3, "checked_in", "family").await;
+    let state = jenguk_web::AppState::new(app.db.clone());
+    let mut books = jenguk_web::call::rooms::Books::default();
+    let t0 = SystemTime::now() - Duration::from_secs(60);
+    let s = |d: u64| t0 + Duration::from_secs(d);
+    let feed = [
+        event(id, 1, Family, Joined, s(0)),
+        event(id, 1, Family, Connected, s(1)),
+        event(id, 1, Family, Disconnected, s(10)),
+        // A reload: the old participant leaves, a new one joins and connects 12 s after the drop.
+        event(id, 1, Family, Left, s(20)),
+        event(id, 2, Family, Joined, s(21)),
+        event(id, 2, Family, Connected, s(22)),
+    ];
+    for ev in feed {
+        jenguk_web::call::rooms::on_event(&state, &mut books, ev).await;
+    }
+    let t = app.db.call_times(id).await.unwrap();
+    assert_eq!(t.makeup_seconds, 12);
+    assert_eq!(
+        t.status,
+        jenguk_domain::VisitStatus::CheckedIn,
+        "no kiosk yet"
+    );
+
+    // The kiosk comes: both connected, the checked-in visit is in call (by the system).
+    jenguk_web::call::rooms::on_event(&state, &mut books, event(id, 3, Kiosk, Connected, s(30)))
+        .await;
+    let t = app.db.call_times(id).await.unwrap();
+    assert_eq!(t.status, jenguk_domain::VisitStatus::InCall);
+    assert_eq!(
+        t.makeup_seconds, 12,
+        "a first connection gives nothing back"
+    );
+
+    let kinds: Vec<String> = app
+        .db
+        .media_events(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "joined",
+            "connected",
+            "disconnected",
+            "left",
+            "joined",
+            "connected",
+            "makeup",
+            "connected"
+        ]
+    );
+
+    // A drop before the start gives back only the time after the start.
+    let (early, _) = visit(&app, "RUTAN-SERANG", -5, 900, 4, "booked", "family").await;
+    let now = SystemTime::now();
+    for ev in [
+        event(early, 7, Family, Connected, now - Duration::from_secs(120)),
+        event(
+            early,
+            7,
+            Family,
+            Disconnected,
+            now - Duration::from_secs(110),
+        ),
+        event(early, 8, Family, Connected, now + Duration::from_secs(5)),
+    ] {
+        jenguk_web::call::rooms::on_event(&state, &mut books, ev).await;
+    }
+    let m = app.db.call_times(early).await.unwrap().makeup_seconds;
+    assert!((9..=11).contains(&m), "{m}");
+    app.stop().await;
+}
