@@ -210,8 +210,8 @@ describe('video calls (family page, booth kiosk, officer monitor)', { timeout: 9
     const officer = await firstPage(officerCtx);
     await officerLogin(officer, server.url);
     await officer.goto(`${server.url}/staff/monitor`);
-    await noSeriousViolations(officer, 'monitor list');
-    await Promise.all([officer.waitForURL(`**/staff/monitor/${visit.id}`), officer.click(`a[href="/staff/monitor/${visit.id}"]`)]);
+    await noSeriousViolations(officer, 'monitor grid');
+    await officer.goto(`${server.url}/staff/monitor/${visit.id}`);
 
     // The kiosk joins by itself once it sees its booth's visit.
     await kiosk.waitForSelector('#call:not([hidden])', { timeout: 30_000 });

@@ -37,8 +37,8 @@ const SQLITE: &[(i64, &str)] = &[
     ),
     (11, include_str!("../migrations/sqlite/0011_day_board.sql")),
     (
-        13,
-        include_str!("../migrations/sqlite/0013_video_calls.sql"),
+        12,
+        include_str!("../migrations/sqlite/0012_video_calls.sql"),
     ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
@@ -81,8 +81,8 @@ const POSTGRES: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0011_day_board.sql"),
     ),
     (
-        13,
-        include_str!("../migrations/postgres/0013_video_calls.sql"),
+        12,
+        include_str!("../migrations/postgres/0012_video_calls.sql"),
     ),
 ];
 

@@ -73,7 +73,16 @@ pub static MONITOR: Asset = Asset::new(
     ),
 );
 
-static ALL: [&Asset; 3] = [&FAMILY, &KIOSK, &MONITOR];
+/// The console's live-call grid (`/staff/monitor`, [`crate::staff::monitor`]).
+pub static GRID: Asset = Asset::new(
+    "grid.js",
+    concat!(
+        include_str!("../../assets/call/peer.js"),
+        include_str!("../../assets/call/grid.js")
+    ),
+);
+
+static ALL: [&Asset; 4] = [&FAMILY, &KIOSK, &MONITOR, &GRID];
 
 /// The scripts' route.
 pub fn routes() -> Router<AppState> {

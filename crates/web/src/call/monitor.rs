@@ -27,7 +27,6 @@ use crate::staff::session::Staff;
 /// The monitoring routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/staff/monitor", get(get_list))
         .route("/staff/monitor/{visit}", get(get_monitor))
         .route("/staff/monitor/{visit}/offer", post(post_offer))
 }
@@ -41,69 +40,6 @@ struct MonitorPage {
     legal: bool,
     script: String,
     ice: String,
-}
-
-#[derive(Template)]
-#[template(path = "staff/call/list.html")]
-struct ListPage {
-    chrome: StaffChrome,
-    /// (visit id, time, kind label, connected peers)
-    calls: Vec<(i64, String, String, usize)>,
-}
-
-/// `GET /staff/monitor`: the facility's calls that can be watched now.
-async fn get_list(State(state): State<AppState>, staff: Staff) -> Result<Response, StaffError> {
-    let facility = staff.facility_for(&state, Can::Monitor).await?;
-    let lang = staff.lang;
-    let now = Timestamp::now();
-    let from = now
-        .checked_sub(jiff::SignedDuration::from_hours(6))
-        .unwrap_or(now);
-    let to = now
-        .checked_add(jiff::SignedDuration::from_mins(10))
-        .unwrap_or(now);
-    let visits = state
-        .db
-        .visits_between(facility.id, from, to)
-        .await
-        .map_err(|e| StaffError::from_storage(e, lang))?;
-    let rooms = match state.media.as_ref() {
-        Some(sfu) => sfu.rooms().await,
-        None => Vec::new(),
-    };
-    let mut calls = Vec::new();
-    for v in visits {
-        let times = state
-            .db
-            .call_times(v.visit.id)
-            .await
-            .map_err(|e| StaffError::from_storage(e, lang))?;
-        if window(&times, now) != crate::call::Window::Open {
-            continue;
-        }
-        let id = v.visit.id.0.to_string();
-        let peers = rooms.iter().find(|r| r.id == id).map_or(0, |r| {
-            r.participants
-                .iter()
-                .filter(|p| p.1 != ParticipantRole::Monitor && p.2)
-                .count()
-        });
-        let kind = if v.visit.kind == VisitKind::Legal {
-            "call-monitor-kind-legal"
-        } else {
-            "call-monitor-kind-family"
-        };
-        calls.push((
-            v.visit.id.0,
-            when(lang, v.visit.start, &v.time_zone),
-            lang.t(kind),
-            peers,
-        ));
-    }
-    Ok(render(&ListPage {
-        chrome: staff.chrome("call-monitor-list-title"),
-        calls,
-    }))
 }
 
 async fn get_monitor(

@@ -1,7 +1,9 @@
-//! Binding a kiosk to a booth, `/staff/kiosks/pair`: an administrator (`Can::Configure`)
-//! types the code the new kiosk shows and picks one of the facility's booths. A minimal form
-//! until the console's kiosk page takes it over; the storage call (`Db::pair_kiosk`) audits
-//! it as `kiosk.pair` and revokes the booth's previous kiosk.
+//! Binding a kiosk to a booth, `POST /staff/kiosks/pair`: an administrator (`Can::Configure`)
+//! types the code the new kiosk shows and picks one of the facility's booths. The form is on
+//! the console's kiosk page (`/staff/kiosks`, [`crate::staff::kiosks`]), where a success comes
+//! back to and `GET /staff/kiosks/pair` leads; this page shows only a refused code or booth.
+//! The storage call (`Db::pair_kiosk`) audits it as `kiosk.pair` and revokes the booth's
+//! previous kiosk.
 
 use askama::Template;
 use axum::Router;
@@ -45,12 +47,6 @@ struct PairForm {
     booth: String,
 }
 
-#[derive(Deserialize)]
-struct DoneQuery {
-    #[serde(default)]
-    done: Option<String>,
-}
-
 async fn page(
     state: &AppState,
     staff: &Staff,
@@ -84,12 +80,9 @@ async fn page(
     Ok(res)
 }
 
-async fn get_pair(
-    State(state): State<AppState>,
-    staff: Staff,
-    axum::extract::Query(q): axum::extract::Query<DoneQuery>,
-) -> Result<Response, StaffError> {
-    page(&state, &staff, &PairForm::default(), None, q.done.is_some()).await
+async fn get_pair(State(state): State<AppState>, staff: Staff) -> Result<Redirect, StaffError> {
+    staff.require(&state, Can::Configure).await?;
+    Ok(Redirect::to("/staff/kiosks#pair"))
 }
 
 async fn post_pair(
@@ -121,7 +114,7 @@ async fn post_pair(
         .pair_kiosk(&f.code, booth, &staff.who(), jiff::Timestamp::now())
         .await
     {
-        Ok(_) => Ok(Redirect::to("/staff/kiosks/pair?done=1").into_response()),
+        Ok(_) => Ok(Redirect::to("/staff/kiosks?paired=1").into_response()),
         Err(StorageError::NotFound("pairing_code")) => {
             page(
                 &state,

@@ -14,8 +14,10 @@ pub mod book;
 pub mod facilities;
 pub mod home;
 pub mod inmates;
+pub mod kiosks;
 pub mod limiter;
 pub mod login;
+pub mod monitor;
 pub mod page;
 pub mod perm;
 pub mod schedule;
@@ -45,4 +47,6 @@ pub fn routes() -> Router<AppState> {
         .merge(users::routes())
         .merge(facilities::routes())
         .merge(audit::routes())
+        .merge(monitor::routes())
+        .merge(kiosks::routes())
 }

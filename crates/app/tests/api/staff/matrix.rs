@@ -158,6 +158,8 @@ async fn all_cases(app: &TestApp) -> Vec<Case> {
     cases.extend(super::schedule::cases(app).await);
     cases.extend(super::account::cases(app).await);
     cases.extend(crate::call::cases(app).await);
+    cases.extend(super::monitor::cases(app).await);
+    cases.extend(super::kiosks::cases(app).await);
     cases
 }
 

@@ -10,8 +10,10 @@ mod audit;
 mod board;
 pub mod book;
 mod inmates;
+mod kiosks;
 mod login;
 pub mod matrix;
+mod monitor;
 pub mod schedule;
 pub mod visitors;
 
