@@ -85,11 +85,19 @@ async fn audit_counts(app: &TestApp) -> (usize, usize) {
     (denied, all.len() - denied)
 }
 
-/// Tries every case as every user.
+/// Tries every case as every user: case by case, the users who must be refused first (so
+/// each refusal meets the record intact), then those allowed (who may change it).
 pub async fn check(app: &TestApp, cases: &[Case]) {
-    for (who, role, facility) in USERS {
-        let mut b = StaffBrowser::login(app, who).await;
-        for case in cases {
+    let mut browsers = Vec::new();
+    for (who, _, _) in USERS {
+        browsers.push(StaffBrowser::login(app, who).await);
+    }
+    for case in cases {
+        let mut order: Vec<usize> = (0..USERS.len()).collect();
+        order.sort_by_key(|&i| expected(case, USERS[i].1, USERS[i].2));
+        for i in order {
+            let (who, role, facility) = USERS[i];
+            let b = &mut browsers[i];
             let allow = expected(case, role, facility);
             let before = audit_counts(app).await;
             let form: Vec<(&str, &str)> = case

@@ -129,7 +129,12 @@ pub async fn cases(app: &TestApp) -> Vec<Case> {
     let m_templates = app.db.templates(makassar.id).await.unwrap();
     let m_template = m_templates
         .iter()
-        .find(|t| t.applies_on(local.date()) && t.start <= local.time() && local.time() < t.end)
+        .find(|t| {
+            t.kind == visit.visit.kind
+                && t.applies_on(local.date())
+                && t.start <= local.time()
+                && local.time() < t.end
+        })
         .unwrap()
         .clone();
     let s_template = app.db.templates(serang.id).await.unwrap()[0].clone();
