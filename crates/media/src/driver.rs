@@ -70,12 +70,21 @@ fn gone() -> MediaError {
     MediaError::Internal("the media relay has stopped".to_owned())
 }
 
+/// The UDP socket's wanted receive and send buffer size.
+const SOCKET_BUFFER: usize = 4 * 1024 * 1024;
+
 impl Sfu {
     /// Binds the UDP socket and starts the media loop on its own thread. The loop stops when
     /// the last handle is dropped.
     pub async fn start(config: MediaConfig) -> io::Result<Sfu> {
         let socket = std::net::UdpSocket::bind(config.udp_bind)?;
         socket.set_nonblocking(true)?;
+        // Large kernel buffers: a short stall of the media thread (a busy machine) then
+        // queues datagrams instead of dropping them and setting off keyframe requests. The
+        // kernel caps the size at net.core.{r,w}mem_max; a refusal is not an error.
+        let sock = socket2::SockRef::from(&socket);
+        let _ = sock.set_recv_buffer_size(SOCKET_BUFFER);
+        let _ = sock.set_send_buffer_size(SOCKET_BUFFER);
         let local_addr = socket.local_addr()?;
         let ip = config.public_ip.unwrap_or(match local_addr.ip() {
             IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
