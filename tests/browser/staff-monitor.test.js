@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { axeCheck, firstPage, formatViolations, launch } from './lib/browser.js';
 import { sql } from './lib/db.js';
 import { startServer } from './lib/server.js';
+import { staffLogin as login } from './lib/staff.js';
 
 const OFFICER = { username: 'officer.serang', password: 'demo-officer-2026' };
 const ADMIN = { username: 'admin.serang', password: 'demo-serang-2026' };
@@ -48,11 +49,9 @@ async function noSeriousViolations(page, label) {
   assert.equal(v.length, 0, `${label}:\n${formatViolations(v)}`);
 }
 
+/** Password and, for an administrator, TOTP (enrolment on the first login). */
 async function staffLogin(page, url, who) {
-  await page.goto(`${url}/staff/login`);
-  await page.fill('#username', who.username);
-  await page.fill('#password', who.password);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/staff/login')), page.click('button[type=submit]')]);
+  await login(page, url, who.username, who.password);
 }
 
 describe('staff live-call grid and kiosks page', { timeout: 600_000 }, () => {
