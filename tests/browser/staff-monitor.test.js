@@ -13,36 +13,13 @@ import { after, before, describe, it } from 'node:test';
 
 import { axeCheck, firstPage, formatViolations, launch } from './lib/browser.js';
 import { sql } from './lib/db.js';
+import { makeVisit as insertVisit } from './lib/visits.js';
 import { startServer } from './lib/server.js';
 import { staffLogin as login } from './lib/staff.js';
 
 const OFFICER = { username: 'officer.serang', password: 'demo-officer-2026' };
 const ADMIN = { username: 'admin.serang', password: 'demo-serang-2026' };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const nowSecs = () => Math.floor(Date.now() / 1000);
-
-function randomCode() {
-  const a = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-  let s = '';
-  for (let i = 0; i < 8; i++) s += a[Math.floor(Math.random() * 32)];
-  return `${s.slice(0, 4)}-${s.slice(4)}`;
-}
-
-/** A visit at RUTAN-SERANG's booth `booth` (1-based) from `startIn` s, `len` s long (as in
- *  call.test.js: families can only book from tomorrow). */
-async function makeVisit(server, { startIn, len, booth = 1, status = 'in_call', kind = 'family' }) {
-  const code = randomCode().replace('-', '');
-  const start = nowSecs() + startIn;
-  const fid = `(SELECT id FROM facilities WHERE code = 'RUTAN-SERANG')`;
-  await sql(
-    server.databaseUrl,
-    `INSERT INTO visits (facility_id, code, inmate_id, visitor_id, kind, start_at, end_at, booth_id, people, status, channel, created_at, updated_at)
-     SELECT ${fid}, '${code}', (SELECT MIN(id) FROM inmates WHERE facility_id = ${fid}), (SELECT MIN(id) FROM visitors), '${kind}',
-       ${start}, ${start + len}, (SELECT id FROM booths WHERE facility_id = ${fid} ORDER BY id LIMIT 1 OFFSET ${booth - 1}), 1, '${status}', 'staff', ${nowSecs()}, ${nowSecs()}`,
-  );
-  const [[id]] = await sql(server.databaseUrl, `SELECT id FROM visits WHERE code = '${code}'`);
-  return { id: Number(id), code: `${code.slice(0, 4)}-${code.slice(4)}` };
-}
 
 async function noSeriousViolations(page, label) {
   const v = await axeCheck(page);
@@ -53,6 +30,9 @@ async function noSeriousViolations(page, label) {
 async function staffLogin(page, url, who) {
   await login(page, url, who.username, who.password);
 }
+
+/** A visit in call by default: the grid shows calls. */
+const makeVisit = (server, v) => insertVisit(server, { status: 'in_call', ...v });
 
 describe('staff live-call grid and kiosks page', { timeout: 600_000 }, () => {
   let server;
